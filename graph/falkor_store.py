@@ -1,0 +1,140 @@
+"""FalkorDB through its native protocol (the `falkordb` client).
+
+A load is staged in a fresh graph key and made current by moving a pointer key, so a failed or
+killed load leaves the previous graph intact and readers never see half a load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import falkordb
+import redis
+
+from graph.errors import StoreError, StoreUnavailable
+from graph.store import Row, query_text
+from graph.values import check_params, to_plain
+
+
+class FalkorStore:
+    """Store on a FalkorDB server; `graph` is the logical name, versions live in `graph@N`."""
+
+    backend = "falkordb"
+
+    def __init__(self, host: str, port: int, password: str | None, graph: str, description: str,
+                 username: str | None = None, recovered: bool = False) -> None:
+        self.graph = graph
+        self.description = description
+        self.recovered = recovered
+        try:
+            self._db = falkordb.FalkorDB(host=host, port=port, password=password, username=username,
+                                         socket_connect_timeout=5, socket_timeout=120)
+            self._conn: redis.Redis = self._db.connection
+            self._conn.ping()
+        except (redis.AuthenticationError, redis.AuthorizationError):
+            raise StoreUnavailable(
+                f"{description} : authentification refusée. Vérifiez le mot de passe dans QFQ_GRAPH_URL."
+            ) from None
+        except (redis.RedisError, OSError) as exc:
+            raise StoreUnavailable(
+                f"{description} : injoignable ({_cause(exc)}). Vérifiez que le serveur FalkorDB tourne "
+                "et que l'hôte et le port de QFQ_GRAPH_URL sont les bons."
+            ) from None
+
+    # -- naming ---------------------------------------------------------------------------------
+    @property
+    def _pointer(self) -> str:
+        return f"{self.graph}:active"
+
+    def active_graph(self) -> str:
+        """The graph key readers use now (the last completed load)."""
+        name = self._conn.get(self._pointer)
+        return name.decode() if isinstance(name, bytes) else (name or self.graph)
+
+    # -- queries --------------------------------------------------------------------------------
+    def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(self.active_graph(), query_text(name), params, write=False)
+
+    def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(self.active_graph(), query_text(name), params, write=True)
+
+    def run_text(self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False) -> list[Row]:
+        return self._run(self.active_graph(), cypher, params, write=write)
+
+    def _run(self, graph: str, cypher: str, params: Mapping[str, Any] | None, write: bool) -> list[Row]:
+        clean = check_params(params)
+        g = self._db.select_graph(graph)
+        try:
+            res = g.query(cypher, clean) if write else g.ro_query(cypher, clean)
+        except redis.ResponseError as exc:
+            raise StoreError(f"Requête refusée par FalkorDB : {exc}") from None
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(exc)}).") from None
+        header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
+        header = [h.decode() if isinstance(h, bytes) else str(h) for h in header]
+        return [dict(zip(header, (to_plain(v) for v in row))) for row in res.result_set or []]
+
+    # -- staged loads ---------------------------------------------------------------------------
+    @contextmanager
+    def replace(self) -> Iterator["_StagedWriter"]:
+        """Write a whole new graph; it becomes current only if the block completes."""
+        self._drop_stale_versions()
+        seq = self._conn.incr(f"{self.graph}:seq")
+        staged = f"{self.graph}@{seq}"
+        writer = _StagedWriter(self, staged)
+        try:
+            yield writer
+        except BaseException:
+            self._delete_graph(staged)
+            raise
+        old = self.active_graph()
+        self._conn.set(self._pointer, staged)
+        if old != staged:
+            self._delete_graph(old)
+
+    def _drop_stale_versions(self) -> None:
+        """Remove versions left by a killed load (never the current one)."""
+        active = self.active_graph()
+        for key in self._conn.scan_iter(match=f"{self.graph}@*", count=1000):
+            name = key.decode() if isinstance(key, bytes) else key
+            if name != active:
+                self._delete_graph(name)
+
+    def _delete_graph(self, name: str) -> None:
+        try:
+            self._db.select_graph(name).delete()
+        except redis.ResponseError:
+            pass  # nothing stored under that name
+
+    def ping(self) -> bool:
+        try:
+            return bool(self._conn.ping())
+        except (redis.RedisError, OSError):
+            return False
+
+    def close(self) -> None:
+        try:
+            self._conn.close()
+        except (redis.RedisError, OSError):
+            pass
+
+
+class _StagedWriter:
+    """Writes into the staged graph key of one load."""
+
+    def __init__(self, store: FalkorStore, graph: str) -> None:
+        self._store = store
+        self.graph = graph
+
+    def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._store._run(self.graph, query_text(name), params, write=True)
+
+    def write_text(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._store._run(self.graph, cypher, params, write=True)
+
+
+def _cause(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]

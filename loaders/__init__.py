@@ -1,0 +1,1 @@
+"""Documents and data files → graph: read and check data/, then load it all or nothing."""

@@ -1,0 +1,1 @@
+"""The `qfq` command line."""

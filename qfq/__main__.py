@@ -1,0 +1,3 @@
+from qfq.cli import main
+
+main()

@@ -1,0 +1,4 @@
+// Partners.
+UNWIND $rows AS r
+MERGE (p:Partner {id: r.id})
+SET p += r.props

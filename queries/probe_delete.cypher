@@ -1,0 +1,3 @@
+// Removes probe values.
+MATCH (p:Probe)
+DETACH DELETE p

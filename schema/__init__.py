@@ -1,0 +1,1 @@
+"""Graph model: the data files' shape (model.py) and per-backend constraints and indexes."""
