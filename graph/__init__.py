@@ -16,7 +16,7 @@ def open_store(config: GraphConfig | None = None) -> Store:
     if cfg.backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(cfg.url, cfg.user, cfg.password, cfg.database, cfg.safe_url)
+        return Neo4jStore(cfg.driver_url, cfg.user, cfg.password, cfg.database, cfg.safe_url)
     from graph.falkor_store import FalkorStore
 
     if cfg.backend == "falkordb":

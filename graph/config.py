@@ -31,6 +31,15 @@ class GraphConfig:
     data_dir: Path | None = None
 
     @property
+    def driver_url(self) -> str:
+        """The URL without user and password (credentials go to the driver separately)."""
+        parts = urlsplit(self.url)
+        netloc = parts.hostname or ""
+        if parts.port:
+            netloc += f":{parts.port}"
+        return f"{parts.scheme}://{netloc}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+    @property
     def safe_url(self) -> str:
         """The URL without its password, for messages and logs."""
         if self.backend == "embedded":

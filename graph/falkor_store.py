@@ -33,11 +33,15 @@ class FalkorStore:
                                          socket_connect_timeout=5, socket_timeout=120)
             self._conn: redis.Redis = self._db.connection
             self._conn.ping()
-        except (redis.AuthenticationError, redis.AuthorizationError):
+        except redis.AuthenticationError:
             raise StoreUnavailable(
                 f"{description} : authentification refusée. Vérifiez le mot de passe dans QFQ_GRAPH_URL."
             ) from None
         except (redis.RedisError, OSError) as exc:
+            if "WRONGPASS" in str(exc) or "NOAUTH" in str(exc) or "invalid password" in str(exc):
+                raise StoreUnavailable(
+                    f"{description} : authentification refusée. Vérifiez le mot de passe dans QFQ_GRAPH_URL."
+                ) from None
             raise StoreUnavailable(
                 f"{description} : injoignable ({_cause(exc)}). Vérifiez que le serveur FalkorDB tourne "
                 "et que l'hôte et le port de QFQ_GRAPH_URL sont les bons."

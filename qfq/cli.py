@@ -96,7 +96,7 @@ def main() -> None:
     """Entry point: run the app, turning known errors into one clear line."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
                         stream=sys.stderr)
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
+    logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     _register_commands()
     try:
         app(standalone_mode=False)
