@@ -73,6 +73,8 @@ class FalkorStore:
         try:
             res = g.query(cypher, clean) if write else g.ro_query(cypher, clean)
         except redis.ResponseError as exc:
+            if not write and "empty key" in str(exc):
+                return []  # nothing loaded yet: an empty graph answers nothing
             raise StoreError(f"Requête refusée par FalkorDB : {exc}") from None
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(exc)}).") from None

@@ -1,0 +1,80 @@
+"""The product's read queries and small writes give the same plain values through both adapters.
+
+Native: the falkordb client. Neo4j: the official neo4j driver, pointed at FalkorDB's Bolt port (a
+test double for Neo4j; see tests/bolt_double.py for its limits). Every query in queries/ that is not
+a load statement must carry a `// example: {json params}` line; it is run through both adapters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import queries
+from graph.falkor_store import FalkorStore
+from graph.neo4j_store import Neo4jStore
+from loaders.graph_rows import build_rows
+from tests.bolt_double import BOLT_GRAPH, start_bolt_double
+
+WRITE_PREFIXES = ("load_", "clear_", "probe_", "echo_")
+EXAMPLE = re.compile(r"^//\s*example:\s*(\{.*\})\s*$", re.M)
+
+
+def read_queries() -> list[str]:
+    return [n for n in queries.names() if not n.startswith(WRITE_PREFIXES)]
+
+
+def example_params(name: str) -> dict:
+    text = (queries.QUERY_DIR / f"{name}.cypher").read_text(encoding="utf-8")
+    m = EXAMPLE.search(text)
+    return json.loads(m.group(1)) if m else {}
+
+
+@pytest.fixture(scope="module")
+def adapters(tmp_path_factory, dataset):
+    double = start_bolt_double(tmp_path_factory.mktemp("bolt"))
+    native = FalkorStore("127.0.0.1", double.port, double.password, BOLT_GRAPH, "test native")
+    for name, rows in build_rows(dataset, "2026-01-01T00:00:00+00:00"):  # bulk load: native only
+        for i in range(0, len(rows), 2000):
+            native.write(name, {"rows": rows[i : i + 2000]})
+    bolt = Neo4jStore(f"bolt://127.0.0.1:{double.bolt_port}", "falkordb", double.password, None, "test bolt")
+    yield native, bolt
+    bolt.close()
+    native.close()
+    double.stop()
+
+
+def normalise(rows: list[dict]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True, ensure_ascii=False) for r in rows)
+
+
+def test_every_parameterised_query_has_an_example():
+    missing = [n for n in read_queries()
+               if "$" in queries.load(n) and not EXAMPLE.search((queries.QUERY_DIR / f"{n}.cypher").read_text())]
+    assert not missing, f"add a `// example: {{...}}` line to: {missing}"
+
+
+@pytest.mark.parametrize("name", read_queries())
+def test_read_query_same_on_both_adapters(adapters, name):
+    native, bolt = adapters
+    params = example_params(name)
+    got_native = native.read(name, params)
+    got_bolt = bolt.read(name, params)
+    assert normalise(got_native) == normalise(got_bolt)
+    if name.startswith(("stats_", "meta")):
+        assert got_native, f"{name} returned nothing on a loaded graph"
+
+
+def test_small_write_same_on_both_adapters(adapters):
+    native, bolt = adapters
+    assert native.write("echo_value", {"id": "n1", "value": "Service acces aux droits"}) == [
+        {"value": "Service acces aux droits"}]
+    assert bolt.write("echo_value", {"id": "b1", "value": "Service acces aux droits"}) == [
+        {"value": "Service acces aux droits"}]
+    assert native.read("probe_read", {"id": "b1"}) == bolt.read("probe_read", {"id": "n1"})
+    assert native.write("echo_value", {"id": "n2", "value": 42}) == bolt.write("echo_value", {"id": "b2", "value": 42})
+    assert native.write("echo_value", {"id": "n3", "value": [1, 2.5, "x", True]}) == \
+        bolt.write("echo_value", {"id": "b3", "value": [1, 2.5, "x", True]})
+    native.write("probe_delete")
