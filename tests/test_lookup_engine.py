@@ -1,0 +1,132 @@
+"""The lookup engine on the loaded seed graph: contract, places, scope, robustness."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lookup.engine import MAX_QUESTION, Engine, QuestionTooLong, UnknownCommune, UnknownOrganisation
+from lookup.text import same_name
+
+
+@pytest.fixture(scope="module")
+def engine(loaded_store) -> Engine:
+    return Engine.from_store(loaded_store)
+
+
+def _check_contract(res: dict) -> None:
+    assert set(res) == {"question", "organisation", "out_of_scope", "hint", "answers"}
+    assert isinstance(res["out_of_scope"], bool)
+    assert res["hint"] is None or isinstance(res["hint"], str)
+    for a in res["answers"]:
+        assert set(a) >= {"score", "unit", "chain", "competence", "matched", "evidence", "head", "partners"}
+        assert isinstance(a["score"], float)
+        assert set(a["unit"]) == {"id", "name", "kind", "organisation"}
+        assert set(a["unit"]["organisation"]) == {"id", "name"}
+        assert all(set(c) == {"id", "name", "kind"} for c in a["chain"])
+        assert a["competence"] is None or set(a["competence"]) == {"code", "label"}
+        assert isinstance(a["matched"], str)
+        assert a["evidence"] is None or set(a["evidence"]) == {"source", "quote"}
+        assert all(set(p) == {"id", "name"} for p in a["partners"])
+
+
+def test_contract_and_chain(engine: Engine) -> None:
+    res = engine.ask("qui s'occupe de l'allocation personnalisée d'autonomie ?", org="meuse")
+    _check_contract(res)
+    assert res["organisation"] == "meuse" and not res["out_of_scope"]
+    top = res["answers"][0]
+    assert top["unit"]["organisation"]["id"] == "meuse"
+    assert top["chain"] and top["chain"][-1]["kind"] == "executive"  # up to the top
+    assert top["evidence"]["quote"]
+
+
+def test_commune_selects_organisation_and_unit(engine: Engine) -> None:
+    res = engine.ask("assistante sociale à Stenay")
+    assert res["organisation"] == "meuse"
+    assert same_name(res["answers"][0]["unit"]["name"], "Service Social Territorial Stenay")
+    by_code = engine.ask("assistante sociale", commune="55502")  # Stenay's INSEE code
+    assert same_name(by_code["answers"][0]["unit"]["name"], "Service Social Territorial Stenay")
+
+
+def test_named_organisation(engine: Engine) -> None:
+    assert engine.ask("qui gère les collèges dans les Hauts-de-Seine ?")["organisation"] == "hauts-de-seine"
+    assert engine.ask("à la CACEM, qui s'occupe de la communication ?")["organisation"] == "cacem"
+
+
+def test_out_of_scope_with_hint(engine: Engine) -> None:
+    res = engine.ask("où refaire ma carte d'identité ?", org="meuse")
+    assert res["out_of_scope"] and res["hint"] and not res["answers"]
+    res = engine.ask("qui ramasse les ordures ménagères ?", org="haute-loire")
+    assert res["out_of_scope"]
+
+
+def test_weak_evidence_is_out_of_scope(engine: Engine) -> None:
+    res = engine.ask("bonjour", org="meuse")
+    assert res["out_of_scope"] and res["answers"] == []
+
+
+def test_more_specific_unit_first(engine: Engine) -> None:
+    res = engine.ask("aide à la mobilité pour se rendre au travail", org="meuse", limit=10)
+    names = [a["unit"]["name"] for a in res["answers"]]
+    assert names.index("Mission mobilité") < names.index("Direction emploi, mobilité, habitat, logement")
+
+
+def test_typo_tolerance(engine: Engine) -> None:
+    res = engine.ask("archive departementale salle de lectur", org="meuse")
+    top = res["answers"][0]
+    assert any("archives" in n["name"].lower() for n in [top["unit"], *top["chain"]])
+
+
+def test_input_errors(engine: Engine) -> None:
+    with pytest.raises(QuestionTooLong) as exc:
+        engine.ask("a" * (MAX_QUESTION + 1))
+    assert isinstance(exc.value, ValueError) and "trop longue" in str(exc.value)
+    with pytest.raises(UnknownOrganisation):
+        engine.ask("routes", org="atlantide")
+    with pytest.raises(UnknownCommune):
+        engine.ask("routes", commune="Nulle-Part-sur-Rien")
+
+
+def test_limit_is_respected(engine: Engine) -> None:
+    assert len(engine.ask("routes départementales", org="meuse", limit=2)["answers"]) <= 2
+    assert len(engine.ask("routes départementales", org="meuse", limit=10**9)["answers"]) <= 50
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=MAX_QUESTION))
+def test_any_text_gives_a_valid_answer_quickly(engine: Engine, text: str) -> None:
+    start = time.perf_counter()
+    res = engine.ask(text)
+    assert time.perf_counter() - start < 1.0
+    _check_contract(res)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=MAX_QUESTION + 1, max_size=MAX_QUESTION + 200))
+def test_too_long_text_is_refused_clearly(engine: Engine, text: str) -> None:
+    with pytest.raises(QuestionTooLong):
+        engine.ask(text)
+
+
+def test_cli_ask_and_eval(loaded_store, tmp_path) -> None:
+    import json
+    import subprocess
+
+    from tests.conftest import REPO, qfq_env
+
+    qfq = str(REPO / ".venv" / "bin" / "qfq")
+    r = subprocess.run([qfq, "ask", "assistante sociale à Stenay", "--json"], capture_output=True, text=True,
+                       env=qfq_env(), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["answers"][0]["unit"]["name"] == "Service Social Territorial Stenay"
+    r = subprocess.run([qfq, "ask", "x" * 501], capture_output=True, text=True, env=qfq_env(), timeout=120)
+    assert r.returncode == 2 and "trop longue" in r.stderr
+    f = tmp_path / "q.jsonl"
+    f.write_text(json.dumps({"id": "t1", "q": "paie des agents", "org": "meuse",
+                             "expected": ["Secteur paie, budget et retraite", "Service carrière, paie et budget"], "also_ok": [], "style": "agent"}) + "\n")
+    r = subprocess.run([qfq, "eval", str(f), "--json"], capture_output=True, text=True, env=qfq_env(), timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["metrics"]["overall"]["top1"] == 1.0
