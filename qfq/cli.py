@@ -99,7 +99,8 @@ def main() -> None:
     logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     _register_commands()
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)  # click returns a typer.Exit's code instead of raising it
+        sys.exit(rc if isinstance(rc, int) else 0)
     except DataError as exc:
         err.print(f"[bold red]Données invalides[/] ({len(exc.problems)} problème(s)) — rien n'a été chargé :",
                   highlight=False)

@@ -130,3 +130,22 @@ def test_cli_ask_and_eval(loaded_store, tmp_path) -> None:
     r = subprocess.run([qfq, "eval", str(f), "--json"], capture_output=True, text=True, env=qfq_env(), timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["metrics"]["overall"]["top1"] == 1.0
+
+
+def test_index_rebuilt_when_data_version_changes(loaded_store) -> None:
+    class Versioned:
+        """The real store, with a data version the test controls."""
+
+        version = "v1"
+
+        def read(self, name: str, params: dict | None = None) -> list[dict]:
+            if name == "meta":
+                return [{"version": self.version, "loaded_at": ""}]
+            return loaded_store.read(name, params)
+
+    store = Versioned()
+    engine = Engine(store=store, check_every=0)
+    first = engine.index()
+    assert engine.index() is first and first.version == "v1"
+    store.version = "v2"
+    assert engine.index() is not first and engine.index().version == "v2"

@@ -1,0 +1,514 @@
+"""« Qui s'occupe de … ? » — ranks units of an organisation for a free-text question.
+
+Method (no question-specific rules): the question's stems are scored BM25F-style against each unit's
+fields (name and aliases, missions, sites, partners, territories) and against the competence
+reference (label, acronyms, keywords, citizens' phrases); a unit inherits the score of the
+competences it HANDLES. Unknown words are mapped to the index vocabulary by fuzzy matching (typos).
+A commune named in the question selects the organisation and favours the units that cover it. A
+question whose best topic belongs to another level of government, or whose evidence is weak, is
+reported out of scope with the competence's hint.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections import defaultdict
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from lookup.index import Index, build_index, read_records
+from lookup.text import ELISIONS, STOP_WORDS, contains_phrase, fold, stem, stems, words
+
+MAX_QUESTION = 500
+MAX_LIMIT = 50
+ALPHA = 0.8  # weight of the competence match inherited through HANDLES
+NAME_BONUS = 1.0  # a question that names the unit
+BREADTH = 0.1  # damping of inherited scores by log(number of competences handled)
+OTHER_COMPETENCES = 0.05
+CANDIDATES = 400  # units kept for the finer features on large graphs
+PASSAGE = 0.5  # weight of the best single mission sentence (several query words together)  # share of a unit's further matching competences
+PHRASE_BONUS = 0.6  # a multi-word keyword or label found as such
+PLACE_EXACT, PLACE_NEAR = 0.6, 0.3  # unit covers the commune itself / its canton or EPCI
+MIN_SCORE = 4.0  # below this the evidence is too weak to name a unit
+MIN_TOPIC = 3.0  # a competence must match at least this well to declare the question out of scope
+SPECIFIC_MARGIN = 0.04  # a descendant this close to its ancestor's score is listed first
+SAME_TOPIC_MARGIN = 0.10  # … per level of depth, when both owe their rank to the same competence
+FUZZY_CUTOFF = 84
+REPLICAS = 2  # this many same-kind units with the same score are local copies of one another
+PLACE_WORD = 0.5  # weight of a commune's words in the topic query
+MAX_FUZZY_WORDS = 40
+
+
+class LookupError_(ValueError):
+    """Bad input to `ask` (message in French, for the user)."""
+
+
+class QuestionTooLong(LookupError_):
+    """The question exceeds MAX_QUESTION characters."""
+
+
+class UnknownOrganisation(LookupError_):
+    pass
+
+
+class UnknownCommune(LookupError_):
+    pass
+
+
+class Engine:
+    """Holds the index and rebuilds it when the graph's data version changes."""
+
+    def __init__(self, store: Any = None, index: Index | None = None, check_every: float = 2.0) -> None:
+        self._store = store
+        self._index = index
+        self._checked = 0.0
+        self._check_every = check_every
+        self._lock = threading.Lock()
+        self._fuzzy: dict[str, list[tuple[str, float]]] = {}
+
+    @classmethod
+    def from_store(cls, store: Any) -> Engine:
+        return cls(store=store)
+
+    def index(self) -> Index:
+        """The current index, rebuilt if the graph was reloaded since it was built."""
+        if self._store is None:
+            assert self._index is not None
+            return self._index
+        now = time.monotonic()
+        if self._index is not None and now - self._checked < self._check_every:
+            return self._index
+        with self._lock:
+            meta = self._store.read("meta")
+            version = meta[0]["version"] if meta else None
+            self._checked = time.monotonic()
+            if self._index is None or self._index.version != version:
+                self._index = build_index(read_records(self._store), version)
+                self._fuzzy = {}
+            return self._index
+
+    # ------------------------------------------------------------------ the question
+    def ask(self, question: Any, org: str | None = None, commune: str | None = None, limit: int = 5) -> dict:
+        """Answer `question` with the JSON contract documented in the module (never raises on odd text)."""
+        text = "" if question is None else str(question)
+        if len(text) > MAX_QUESTION:
+            raise QuestionTooLong(f"Question trop longue : {len(text)} caractères (maximum {MAX_QUESTION}). "
+                                  "Reformulez-la plus brièvement.")
+        try:
+            limit = max(1, min(int(limit), MAX_LIMIT))
+        except (TypeError, ValueError):
+            limit = 5
+        idx = self.index()
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+        if org is not None and org not in idx.orgs:
+            raise UnknownOrganisation(f"Organisation inconnue : {org!r}. Connues : {', '.join(sorted(idx.orgs))}.")
+        all_words = words(text)
+        raw = _raw_tokens(text)
+        used: set[int] = set()  # word positions naming an organisation or a commune
+
+        org_id = org
+        named_orgs = _find_orgs(idx, all_words, used)
+        if org_id is None and named_orgs:
+            org_id = named_orgs[0]
+
+        place_ids: list[str] = []
+        if commune:
+            place_ids = _commune_param(idx, commune)
+        else:
+            place_ids = _find_communes(idx, all_words, raw, used)
+        if org_id is None:
+            for cid in place_ids:
+                owners = _owners(idx, cid)
+                if owners:
+                    org_id = owners[0]
+                    break
+        if org_id is not None:
+            place_ids = [c for c in place_ids if org_id in _owners(idx, c)]
+
+        # Words naming the organisation select it and are not the topic; a commune's words mostly act
+        # through the place boost, but keep a little weight (sites, partners and units are named after places).
+        place_words = {w for i, w in enumerate(all_words) if i in used and _is_place(idx, w)}
+        qterms = self._terms(idx, [w for i, w in enumerate(all_words) if i not in used or w in place_words],
+                             drop={w for i, w in enumerate(all_words) if i in used and w not in place_words})
+        for w in place_words:
+            if stem(w) in qterms:
+                qterms[stem(w)] *= PLACE_WORD
+        qseq = [stem(w) for w in all_words if w not in STOP_WORDS and w not in ELISIONS]
+        cscores = _competence_scores(idx, qterms, qseq)
+        scores, comp_of = _unit_scores(idx, qterms, cscores, org_id)
+        _name_bonus(idx, scores, qterms)
+        text_best = max(scores.values(), default=0.0)  # evidence of the units' own words
+        for u, (ci, inherited) in comp_of.items():
+            scores[u] = scores.get(u, 0.0) + inherited
+        comp_of = {u: ci for u, (ci, _) in comp_of.items()}
+        place = _place_boost(idx, scores, place_ids, org_id)
+
+        orgs_in_play = [org_id] if org_id else list(idx.orgs)
+        kinds = {idx.orgs[o].kind for o in orgs_in_play}
+        out_of_scope, hint = False, None
+        top_comp = max(cscores, key=cscores.get) if cscores else None
+        if top_comp is not None and cscores[top_comp] >= MIN_TOPIC:
+            c = idx.competences[top_comp]
+            handled_here = any(top_comp in idx.org_handlers.get(o, {}) for o in orgs_in_play)
+            if not handled_here and not (c.levels & kinds) and cscores[top_comp] >= text_best:
+                out_of_scope, hint = True, c.hint
+        best = max(scores.values(), default=0.0)
+        if best < MIN_SCORE:
+            out_of_scope = True
+        answers = [] if out_of_scope else self._answers(idx, scores, comp_of, cscores, qterms, place, limit,
+                                                        collapse=not place_ids)
+        return {"question": text, "organisation": org_id, "out_of_scope": out_of_scope, "hint": hint,
+                "answers": answers}
+
+    def _terms(self, idx: Index, ws: list[str], drop: set[str]) -> dict[str, float]:
+        """Query stems with weights: 1 for a known stem, the similarity for a typo-corrected one."""
+        terms: dict[str, float] = {}
+        fuzzy_budget = MAX_FUZZY_WORDS
+        for w in ws:
+            if w in STOP_WORDS or w in ELISIONS or w in drop or (len(w) < 2 and not w.isdigit()):
+                continue
+            s = stem(w)
+            if s in idx.unit_idf or s in idx.comp_idf or len(w) < 4 or w.isdigit():
+                terms[s] = max(terms.get(s, 0.0), 1.0)
+                continue
+            if fuzzy_budget <= 0:
+                continue
+            fuzzy_budget -= 1
+            for fs, wt in self._fuzzy_terms(idx, w):
+                terms[fs] = max(terms.get(fs, 0.0), wt)
+        return terms
+
+    def _fuzzy_terms(self, idx: Index, w: str) -> list[tuple[str, float]]:
+        if w in self._fuzzy:
+            return self._fuzzy[w]
+        res: list[tuple[str, float]] = []
+        for p in ("qu", "l", "d", "j", "n", "s"):  # elision typed without apostrophe: "lenfance"
+            rest = w[len(p):]
+            if w.startswith(p) and rest in idx.vocab:
+                res = [(idx.vocab[rest], 0.95)]
+                break
+        if not res:
+            hits = process.extract(w, idx.vocab_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
+            if hits:
+                top = hits[0][1]
+                res = [(idx.vocab[h[0]], (h[1] / 100.0) ** 2) for h in hits if h[1] >= top - 2]
+        if len(self._fuzzy) < 50_000:
+            self._fuzzy[w] = res
+        return res
+
+    def _answers(self, idx: Index, scores: dict[int, float], comp_of: dict[int, int], cscores: dict[int, float],
+                 qterms: dict[str, float], place: dict[int, float], limit: int, collapse: bool) -> list[dict]:
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -idx.units[kv[0]].depth, idx.units[kv[0]].id))
+        ranked = [kv for kv in ranked if kv[1] > 0][: max(limit * 4, 20)]
+        ranked = _specific_first(idx, ranked, comp_of)
+        if collapse:
+            ranked = _collapse_replicas(idx, ranked, scores)
+        return [_answer(idx, u, s, comp_of.get(u), cscores, qterms) for u, s in ranked[:limit]]
+
+
+# ---------------------------------------------------------------------- scoring pieces
+def _competence_scores(idx: Index, qterms: dict[str, float], qseq: list[str]) -> dict[int, float]:
+    cs: dict[int, float] = defaultdict(float)
+    for t, qw in qterms.items():
+        for ci, w in idx.comp_postings.get(t, ()):
+            cs[ci] += qw * w
+    qset = set(qterms)
+    for phrase, ci in idx.comp_phrases:
+        if phrase[0] in qset and all(p in qset for p in phrase) and contains_phrase(qseq, phrase):
+            cs[ci] += PHRASE_BONUS * sum(idx.comp_idf.get(p, 0.0) for p in phrase)
+    return dict(cs)
+
+
+def _unit_scores(idx: Index, qterms: dict[str, float], cscores: dict[int, float], org: str | None
+                 ) -> tuple[dict[int, float], dict[int, tuple[int, float]]]:
+    """Own-text scores per unit, and per unit its best competence with the score inherited from it."""
+    scores: dict[int, float] = defaultdict(float)
+    orgs = [org] if org else list(idx.unit_postings)
+    for o in orgs:
+        postings = idx.unit_postings.get(o, {})
+        for t, qw in qterms.items():
+            hit = postings.get(t)
+            if hit:
+                for i, w in zip(*hit):
+                    scores[i] += qw * w
+    comp_of: dict[int, tuple[int, float]] = {}
+    best_units: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for ci, s in cscores.items():
+        for u in (idx.handlers.get(ci, ()) if org is None else idx.org_handlers.get(org, {}).get(ci, ())):
+            best_units[u].append((ci, s))
+    for u, lst in best_units.items():
+        lst.sort(key=lambda x: -x[1])
+        # A unit handling many competences is a generalist: it inherits a little less of each.
+        breadth = 1.0 / (1.0 + BREADTH * math.log(max(len(idx.units[u].handles), 1)))
+        comp_of[u] = (lst[0][0], ALPHA * breadth * (lst[0][1] + OTHER_COMPETENCES * sum(s for _, s in lst[1:])))
+    if len(scores) + len(comp_of) > CANDIDATES:  # large graphs: finer features only for the best candidates
+        pre = {u: scores.get(u, 0.0) + comp_of.get(u, (0, 0.0))[1] for u in set(scores) | set(comp_of)}
+        keep = set(sorted(pre, key=pre.__getitem__, reverse=True)[:CANDIDATES])
+        scores = defaultdict(float, {u: s for u, s in scores.items() if u in keep})
+        comp_of = {u: v for u, v in comp_of.items() if u in keep}
+    # Proximity: query words found together in one mission sentence say more than the same words
+    # scattered over a unit's missions.
+    for u in list(scores):
+        best = 0.0
+        for m in idx.units[u].missions:
+            hits = [t for t in qterms if t in m.stems]
+            if len(hits) >= 2:
+                best = max(best, sum(idx.unit_idf.get(t, 0.0) * qterms[t] for t in hits))
+        scores[u] += PASSAGE * best
+    return dict(scores), comp_of
+
+
+def _name_bonus(idx: Index, scores: dict[int, float], qterms: dict[str, float]) -> None:
+    """A unit whose whole name (or alias) is in the question is being named: reward in proportion."""
+    total = sum(idx.unit_idf.get(t, 0.0) * w for t, w in qterms.items()) or 1.0
+    for u in list(scores):
+        best = 0.0
+        for name in idx.units[u].name_stems:
+            if name and all(t in qterms for t in name):
+                mass = sum(idx.unit_idf.get(t, 0.0) * qterms[t] for t in set(name))
+                best = max(best, mass * min(1.0, mass / total))
+        if best:
+            scores[u] += NAME_BONUS * best
+
+
+def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str], org: str | None) -> dict[int, float]:
+    boosts: dict[int, float] = {}
+    if not place_ids:
+        return boosts
+    for u in list(scores):
+        unit = idx.units[u]
+        whole = idx.orgs[unit.org].territory
+        best = 0.0
+        for cid in place_ids:
+            c = idx.communes.get(cid)
+            if cid in unit.cover:
+                best = max(best, PLACE_EXACT)
+            elif c is not None and (unit.cover & c.parents) - {whole}:
+                near = {t for t in unit.cover & c.parents if t != whole and not (t.isdigit() and len(t) <= 3)}
+                if near:
+                    best = max(best, PLACE_NEAR)
+        if best:
+            scores[u] *= 1 + best
+            boosts[u] = best
+    return boosts
+
+
+def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[int, int]
+                    ) -> list[tuple[int, float]]:
+    """Put a unit before its ancestor when both carry (nearly) the same evidence."""
+    out = list(ranked)
+    changed = True
+    guard = 0
+    while changed and guard < 50:
+        changed = False
+        guard += 1
+        for i in range(len(out)):
+            ui, si = out[i]
+            for j in range(i + 1, len(out)):
+                uj, sj = out[j]
+                margin = SPECIFIC_MARGIN
+                if comp_of.get(ui) is not None and comp_of.get(ui) == comp_of.get(uj):
+                    margin = max(margin, min(0.3, SAME_TOPIC_MARGIN * (idx.units[uj].depth - idx.units[ui].depth)))
+                if sj >= si * (1 - margin) and _is_ancestor(idx, ui, uj):
+                    out.insert(i, out.pop(j))
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+
+def _collapse_replicas(idx: Index, ranked: list[tuple[int, float]], scores: dict[int, float]
+                       ) -> list[tuple[int, float]]:
+    """Local copies of one unit (same kind, same score: e.g. one road centre per canton) cannot be told
+    apart without a place: answer with the unit that groups them, and list the copies after the rest."""
+    groups: dict[tuple[float, str], list[int]] = defaultdict(list)
+    for u, s in ranked:
+        groups[(round(s, 6), idx.units[u].kind)].append(u)
+    out = list(ranked)
+    for (s, _kind), members in groups.items():
+        if len(members) < REPLICAS:
+            continue
+        lca = _common_ancestor(idx, members)
+        if lca is None:
+            continue
+        first = min(i for i, (u, _) in enumerate(out) if u in members)
+        rest = [kv for kv in out if kv[0] not in members and kv[0] != lca]
+        copies = [kv for kv in out if kv[0] in members]
+        head = [kv for kv in rest if out.index(kv) < first]
+        tail = [kv for kv in rest if out.index(kv) >= first]
+        out = head + [(lca, max(s, scores.get(lca, 0.0)))] + tail + copies
+    return out
+
+
+def _common_ancestor(idx: Index, members: list[int]) -> int | None:
+    def chain(u: int) -> list[int]:
+        out, p = [], idx.units[u].parent
+        while p in idx.by_id and len(out) < 64:
+            out.append(idx.by_id[p])
+            p = idx.units[idx.by_id[p]].parent
+        return out
+
+    common = chain(members[0])
+    for m in members[1:]:
+        anc = set(chain(m))
+        common = [a for a in common if a in anc]
+    return common[0] if common else None
+
+
+def _is_ancestor(idx: Index, a: int, d: int) -> bool:
+    p = idx.units[d].parent
+    for _ in range(64):
+        if p is None or p not in idx.by_id:
+            return False
+        if idx.by_id[p] == a:
+            return True
+        p = idx.units[idx.by_id[p]].parent
+    return False
+
+
+def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int, float],
+            qterms: dict[str, float]) -> dict:
+    unit = idx.units[u]
+    org = idx.orgs[unit.org]
+    chain = []
+    p, seen = unit.parent, set()
+    while p and p in idx.by_id and p not in seen:
+        seen.add(p)
+        pu = idx.units[idx.by_id[p]]
+        chain.append({"id": pu.id, "name": pu.name, "kind": pu.kind})
+        p = pu.parent
+    matched, evidence = _evidence(idx, unit, ci, cscores, qterms)
+    comp = idx.competences[ci] if ci is not None else None
+    return {
+        "score": round(float(score), 4),
+        "unit": {"id": unit.id, "name": unit.name, "kind": unit.kind,
+                 "organisation": {"id": org.id, "name": org.name}},
+        "chain": chain,
+        "competence": {"code": comp.code, "label": comp.label} if comp else None,
+        "matched": matched,
+        "evidence": evidence,
+        "head": unit.head,
+        "partners": [{"id": pid, "name": name} for pid, name in unit.partners],
+    }
+
+
+def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], qterms: dict[str, float]
+              ) -> tuple[str, dict | None]:
+    """The text that best explains the match, and a verbatim quote with its source."""
+    def overlap(ss: Any) -> float:
+        return sum(idx.unit_idf.get(t, 0.0) * w for t, w in qterms.items() if t in ss)
+
+    options: list[tuple[float, str, dict | None]] = []
+    for name in [unit.name, *unit.aliases]:
+        options.append((3.0 * overlap(set(stems(name))), name, _ev(unit.source, unit.quote)))
+    for m in unit.missions:
+        options.append((1.5 * overlap(m.stems), m.text, _ev(m.source, m.text)))  # concrete wording first
+    for sname, _terr, src, quote in unit.sites:
+        options.append((1.5 * overlap(set(stems(sname))), sname, _ev(src or unit.source, quote or unit.quote)))
+    if ci is not None:
+        for hci, src, quote in unit.handles:
+            if hci == ci:
+                options.append((ALPHA * cscores.get(ci, 0.0), idx.competences[ci].label,
+                                _ev(src or unit.source, quote or unit.quote)))
+    best = max(options, key=lambda o: o[0]) if options else (0.0, unit.name, _ev(unit.source, unit.quote))
+    return best[1], best[2]
+
+
+def _ev(source: str | None, quote: str | None) -> dict | None:
+    return {"source": source, "quote": quote} if quote else None
+
+
+# ---------------------------------------------------------------------- places and organisations
+def _raw_tokens(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text))
+
+
+def _find_orgs(idx: Index, ws: list[str], used: set[int]) -> list[str]:
+    """Organisations named in the question (name or alias as a word sequence), in order of mention."""
+    found: list[tuple[int, str]] = []
+    for i, w in enumerate(ws):
+        for name, oid in idx.org_names.get(w, ()):
+            n = len(name)
+            if tuple(ws[i : i + n]) == name and not used.intersection(range(i, i + n)):
+                used.update(range(i, i + n))
+                found.append((i, oid))
+                break
+    found.sort()
+    return list(dict.fromkeys(o for _, o in found))
+
+
+def _find_communes(idx: Index, ws: list[str], raw: list[str], used: set[int]) -> list[str]:
+    capitalised = {fold(r) for r in raw if r[:1].isupper()}
+    found: list[tuple[int, str]] = []
+    for n in (6, 5, 4, 3, 2, 1):
+        for i in range(len(ws) - n + 1):
+            if used.intersection(range(i, i + n)):
+                continue
+            key = tuple(ws[i : i + n])
+            ids = idx.commune_names.get(key)
+            if not ids:
+                continue
+            if n == 1 and key[0] in idx.ambiguous_words and key[0] not in capitalised:
+                continue
+            if n == 1 and (key[0] in STOP_WORDS or len(key[0]) <= 2):
+                continue
+            used.update(range(i, i + n))
+            found += [(i, c) for c in ids]
+    for i, w in enumerate(ws):
+        if len(w) == 5 and w.isdigit() and w in idx.communes and i not in used:
+            used.add(i)
+            found.append((i, w))
+    found.sort()
+    return list(dict.fromkeys(c for _, c in found))
+
+
+def _is_place(idx: Index, w: str) -> bool:
+    """Commune words stay in the text query (site and unit names contain them); org names do not."""
+    return (w,) in idx.commune_names
+
+
+def _commune_param(idx: Index, commune: str) -> list[str]:
+    c = commune.strip()
+    if c in idx.communes:
+        return [c]
+    ids = idx.commune_names.get(tuple(words(c)))
+    if not ids:
+        raise UnknownCommune(f"Commune inconnue : {commune!r} (nom officiel ou code INSEE attendu).")
+    return list(ids)
+
+
+def _owners(idx: Index, cid: str) -> list[str]:
+    c = idx.communes.get(cid)
+    if c is None:
+        return []
+    out: list[str] = []
+    for t in [cid, *sorted(c.parents)]:
+        out += idx.org_of_territory.get(t, [])
+    return out
+
+
+# ---------------------------------------------------------------------- module-level convenience
+_default: Engine | None = None
+_default_lock = threading.Lock()
+
+
+def default_engine() -> Engine:
+    """One engine per process on the configured store (QFQ_GRAPH_URL / embedded)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            from graph import open_store
+
+            _default = Engine.from_store(open_store())
+        return _default
+
+
+def ask(question: str, org: str | None = None, commune: str | None = None, limit: int = 5) -> dict:
+    """Answer a « qui s'occupe de … ? » question against the loaded graph."""
+    return default_engine().ask(question, org=org, commune=commune, limit=limit)
