@@ -1,0 +1,351 @@
+"""The web pages: « Qui s'occupe de … ? » search, unit and organisation pages, exports.
+
+Every page is rendered on the server (Jinja2) and works without JavaScript; static/app.js enhances
+the search (live answers from /api/ask) and static/graph.js draws a unit's neighbourhood with the
+vendored Cytoscape.js. Every page has a JSON twin (`/unit/{id}.json`, `/organisation/{id}.json`,
+`/communes.json`; the search's twin is /api/ask). HTML responses carry a strict CSP: no inline script
+or style anywhere, every asset is served from /static.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph.errors import StoreError
+from graphql import GraphQLError
+from lookup.engine import LookupError_
+
+from api import exports
+
+log = logging.getLogger("qfq.web")
+HERE = Path(__file__).resolve().parent
+MAX_QUESTION = 500
+MAX_TEXT = 200
+ANSWERS = 8
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+UNIT_KINDS = {"executive": "Exécutif", "cabinet": "Cabinet", "dgs": "Direction générale", "pole": "Pôle",
+              "direction": "Direction", "mission": "Mission", "service": "Service", "secteur": "Secteur",
+              "support_function": "Fonction support", "team": "Équipe", "body": "Instance"}
+TERRITORY_KINDS = {"region": "Région", "departement": "Département", "commune": "Commune", "canton": "Canton",
+                   "epci": "Intercommunalité", "secteur": "Secteur"}
+ORG_KINDS = {"departement": "Département", "epci": "Intercommunalité", "commune": "Commune", "region": "Région"}
+
+_env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+_env.globals.update(unit_kinds=UNIT_KINDS, territory_kinds=TERRITORY_KINDS, org_kinds=ORG_KINDS)
+
+
+# ---------------------------------------------------------------------------------------- helpers
+def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
+    return {**SECURITY_HEADERS, **(extra or {})}
+
+
+def render(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    html = _env.get_template(template).render(**ctx)
+    return HTMLResponse(html, status_code=status, headers=_headers())
+
+
+def json_page(payload: Any, status: int = 200) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(body, status_code=status, media_type="application/json; charset=utf-8",
+                    headers={"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
+
+
+def _store(request: Request) -> Any:
+    store = getattr(request.app.state, "store", None)
+    if store is None:
+        from graph import open_store
+
+        store = request.app.state.store = open_store()
+    return store
+
+
+def _ask(request: Request, q: str, org: str | None, commune: str | None) -> dict[str, Any]:
+    """The same answer as /api/ask (memoised services when the app has them, else the engine)."""
+    services = getattr(request.app.state, "services", None)
+    if services is not None:
+        return services.ask(q, org=org, commune=commune, limit=ANSWERS)
+    engine = getattr(request.app.state, "engine", None)
+    if engine is None:
+        from lookup.engine import Engine
+
+        engine = request.app.state.engine = Engine.from_store(_store(request))
+    return engine.ask(q, org=org, commune=commune, limit=ANSWERS)
+
+
+def _organisations(store: Any) -> list[dict[str, Any]]:
+    return store.read("web_organisations")
+
+
+def _sources(store: Any) -> dict[str, str]:
+    return {r["id"]: r["title"] for r in store.read("web_sources")}
+
+
+def not_found(message: str, status: int = 404) -> HTMLResponse:
+    return render("404.html", status=status, title="Page introuvable", message=message)
+
+
+def unavailable(exc: Exception) -> HTMLResponse:
+    log.error("graphe indisponible pour une page web : %s", exc)
+    return render("error.html", status=503, title="Service momentanément indisponible",
+                  message="Le graphe est momentanément indisponible. Réessayez dans un instant.")
+
+
+def _split_json(raw: str) -> tuple[str, bool]:
+    return (raw[:-5], True) if raw.endswith(".json") else (raw, False)
+
+
+# ---------------------------------------------------------------------------------------- search
+def home(request: Request) -> Response:
+    """GET /?q=…&org=…&commune=… — the search form, with the answers when a question is given."""
+    qp = request.query_params
+    q = (qp.get("q") or "").strip()
+    org = (qp.get("org") or "").strip()
+    commune = (qp.get("commune") or "").strip()
+    try:
+        store = _store(request)
+        orgs = _organisations(store)
+        sources = _sources(store)
+    except StoreError as exc:
+        return unavailable(exc)
+    result, problem, status = None, None, 200
+    if q:
+        if len(q) > MAX_QUESTION:
+            problem, status = f"Question trop longue : {len(q)} caractères (maximum {MAX_QUESTION}).", 400
+        elif len(org) > MAX_TEXT or len(commune) > MAX_TEXT:
+            problem, status = "Organisation ou commune trop longue.", 400
+        else:
+            try:
+                result = _ask(request, q, org or None, commune or None)
+            except StoreError as exc:
+                return unavailable(exc)
+            except (LookupError_, GraphQLError) as exc:  # unknown organisation / commune, in French
+                problem, status = getattr(exc, "message", None) or str(exc), 400
+    title = f"{q} — Qui s'occupe de … ?" if q else "Qui s'occupe de … ?"
+    return render("home.html", status=status, title=title, q=q, org=org, commune=commune, orgs=orgs,
+                  result=result, problem=problem, sources=sources)
+
+
+def communes(request: Request) -> Response:
+    """GET /communes.json?q=Ste&org=meuse — commune suggestions (name prefix), at most 30."""
+    q = (request.query_params.get("q") or "").strip()[:MAX_TEXT]
+    org = (request.query_params.get("org") or "").strip()[:MAX_TEXT]
+    if not q:
+        return json_page({"communes": []})
+    try:
+        rows = _store(request).read("web_communes", {"prefix": q, "org": org, "limit": 30})
+    except StoreError as exc:
+        log.error("graphe indisponible pour /communes.json : %s", exc)
+        return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
+    return json_page({"communes": [{"id": r["id"], "name": r["name"], "departement": r["departement"],
+                                    "organisations": r["orgs"]} for r in rows]})
+
+
+# ---------------------------------------------------------------------------------------- unit
+def unit_data(store: Any, uid: str) -> dict[str, Any] | None:
+    """Everything the unit page shows (also its JSON twin), or None for an unknown unit."""
+    rows = store.read("web_unit", {"id": uid})
+    if not rows:
+        return None
+    u = rows[0]
+    p = {"id": uid}
+    chain = store.read("web_unit_chain", p)  # top first, the unit last
+    data: dict[str, Any] = {
+        "id": u["id"], "name": u["name"], "kind": u["kind"], "aliases": u["aliases"] or [],
+        "head": u["head"], "note": u["note"],
+        "organisation": {"id": u["org_id"], "name": u["org_name"]},
+        "evidence": {"source": u["source"], "quote": u["quote"]},
+        "chain": [{"id": c["id"], "name": c["name"], "kind": c["kind"]} for c in chain if c["id"] != uid],
+        "missions": [{"text": m["text"], "position": m["position"], "source": m["source"]}
+                     for m in store.read("web_unit_missions", p)],
+        "competences": store.read("web_unit_competences", p),
+        "territories": store.read("web_unit_territories", p),
+        "sites": store.read("web_unit_sites", p),
+        "children": store.read("web_unit_children", p),
+        "partners": store.read("web_unit_partners", p),
+    }
+    data["graph"] = neighbourhood(data)
+    return data
+
+
+def neighbourhood(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Cytoscape elements: the unit, its chain up to the organisation, children, competences,
+    partners, territories, sites and head post."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: list[dict[str, Any]] = []
+
+    def node(nid: str, label: str, kind: str, href: str | None = None, focus: bool = False, up: int = 0) -> str:
+        # `up`: how many levels above the unit (its chain and organisation), 0 for its own neighbours.
+        nodes.setdefault(nid, {"data": {"id": nid, "label": label, "kind": kind, "href": href,
+                                        "focus": focus, "up": up}})
+        return nid
+
+    def edge(a: str, b: str, rel: str) -> None:
+        edges.append({"data": {"id": f"e{len(edges)}", "source": a, "target": b, "label": rel}})
+
+    me = node(f"u:{d['id']}", d["name"], "unit", f"/unit/{d['id']}", focus=True)
+    below = me
+    for up, c in enumerate(reversed(d["chain"]), start=1):  # parent first
+        n = node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}", up=up)
+        edge(below, n, "REPORTS_TO")
+        below = n
+    org = node(f"o:{d['organisation']['id']}", d["organisation"]["name"], "organisation",
+               f"/organisation/{d['organisation']['id']}", up=len(d["chain"]) + 1)
+    edge(below, org, "REPORTS_TO")
+    for c in d["children"]:
+        edge(node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}"), me, "REPORTS_TO")
+    if d["head"]:
+        edge(me, node(f"r:{d['id']}", d["head"], "role"), "HEADED_BY")
+    for c in d["competences"]:
+        edge(me, node(f"c:{c['code']}", c["label"], "competence"), "HANDLES")
+    for p in d["partners"]:
+        edge(me, node(f"p:{p['id']}", p["name"], "partner"), "PARTNERS_WITH")
+    for t in d["territories"]:
+        edge(me, node(f"t:{t['id']}", t["name"], "territory"), "OPERATES_IN")
+    for s in d["sites"]:
+        edge(me, node(f"s:{s['id']}", s["name"], "site"), "RUNS")
+    return {"nodes": list(nodes.values()), "edges": edges}
+
+
+def unit_page(request: Request) -> Response:
+    """GET /unit/{id} (HTML) and /unit/{id}.json (its JSON twin)."""
+    uid, as_json = _split_json(request.path_params["id"])
+    try:
+        store = _store(request)
+        data = unit_data(store, uid) if len(uid) <= MAX_TEXT else None
+        sources = _sources(store) if data and not as_json else {}
+    except StoreError as exc:
+        return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
+    if data is None:
+        if as_json:
+            return json_page({"error": f"Unité inconnue : {uid}", "code": "NOT_FOUND"}, 404)
+        return not_found(f"Aucune unité ne porte l'identifiant « {uid} ».")
+    if as_json:
+        return json_page(data)
+    return render("unit.html", title=f"{data['name']} — {data['organisation']['name']}", u=data, sources=sources)
+
+
+# ---------------------------------------------------------------------------------------- organisation
+def org_data(store: Any, oid: str) -> dict[str, Any] | None:
+    rows = store.read("web_organisation", {"id": oid})
+    if not rows:
+        return None
+    o = rows[0]
+    units = store.read("web_organisation_units", {"id": oid})
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for u in units:
+        children.setdefault(u["parent"], []).append(u)
+
+    def tree(parent: str | None, seen: frozenset[str]) -> list[dict[str, Any]]:
+        return [{"id": u["id"], "name": u["name"], "kind": u["kind"], "head": u["head"],
+                 "children": tree(u["id"], seen | {u["id"]}) if u["id"] not in seen else []}
+                for u in children.get(parent, [])]
+
+    return {"id": o["id"], "name": o["name"], "kind": o["kind"], "aliases": o["aliases"] or [],
+            "territory": {"id": o["territory_id"], "name": o["territory"]} if o["territory_id"] else None,
+            "sources": [s for s in o["sources"] if s.get("id")], "unit_count": len(units),
+            "chart": tree(None, frozenset())}
+
+
+def organisation_page(request: Request) -> Response:
+    """GET /organisation/{id} (foldable org chart) and /organisation/{id}.json."""
+    oid, as_json = _split_json(request.path_params["id"])
+    try:
+        data = org_data(_store(request), oid) if len(oid) <= MAX_TEXT else None
+    except StoreError as exc:
+        return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
+    if data is None:
+        if as_json:
+            return json_page({"error": f"Organisation inconnue : {oid}", "code": "NOT_FOUND"}, 404)
+        return not_found(f"Aucune organisation ne porte l'identifiant « {oid} ».")
+    if as_json:
+        return json_page(data)
+    return render("organisation.html", title=f"Organigramme — {data['name']}", o=data)
+
+
+def organisations_page(request: Request) -> Response:
+    """GET /organisations.json — the organisations (twin of the home page's list)."""
+    try:
+        return json_page({"organisations": _organisations(_store(request))})
+    except StoreError:
+        return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
+
+
+# ---------------------------------------------------------------------------------------- exports
+def export(request: Request) -> Response:
+    """GET /export/{format}?org=… — jsonld, csv (zip) or cypher, as a download."""
+    fmt = request.path_params["format"]
+    org = (request.query_params.get("org") or "").strip() or None
+    if fmt not in exports.FORMATS:
+        return json_page({"error": f"Format inconnu : {fmt} (formats : {', '.join(exports.FORMATS)}).",
+                          "code": "NOT_FOUND"}, 404)
+    try:
+        body = exports.render(_store(request), fmt, org=org, base=str(request.base_url))
+    except exports.ExportError as exc:
+        return json_page({"error": str(exc), "code": "NOT_FOUND"}, 404)
+    except StoreError:
+        return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
+    name = exports.FILE_NAMES[fmt] if not org else exports.FILE_NAMES[fmt].replace("quifaitquoi", f"quifaitquoi-{org}")
+    return Response(body, media_type=exports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
+
+
+def about_exports(request: Request) -> Response:
+    """GET /export — the list of exports (HTML)."""
+    try:
+        orgs = _organisations(_store(request))
+    except StoreError as exc:
+        return unavailable(exc)
+    return render("exports.html", title="Données ouvertes", orgs=orgs)
+
+
+# ---------------------------------------------------------------------------------------- static
+class _StaticHeaders:
+    """Adds nosniff and the CSP to the static files' responses."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                headers.append((b"cache-control", b"public, max-age=3600"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def web_routes() -> list[BaseRoute]:
+    """The routes the app includes (see api/app.py)."""
+    return [
+        Route("/", home, methods=["GET"], name="home"),
+        Route("/communes.json", communes, methods=["GET"], name="communes"),
+        Route("/organisations.json", organisations_page, methods=["GET"], name="organisations"),
+        Route("/unit/{id:path}", unit_page, methods=["GET"], name="unit"),
+        Route("/organisation/{id:path}", organisation_page, methods=["GET"], name="organisation"),
+        Route("/export", about_exports, methods=["GET"], name="exports"),
+        Route("/export/{format}", export, methods=["GET"], name="export"),
+        Mount("/static", app=_StaticHeaders(StaticFiles(directory=HERE / "static")), name="static"),
+    ]
