@@ -1,0 +1,106 @@
+"""The Starlette application: GraphQL at /graphql, REST under /api, probes, and the web page routes."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from graph import open_store
+from graph.errors import StoreError
+from graph.store import Store
+from lookup.engine import Engine
+
+from api.accesslog import AccessLogMiddleware
+from api.http_graphql import GraphQLHTTP
+from api.limits import MAX_BODY, BodyLimitMiddleware
+from api.rest import error, rest_routes
+from api.schema import build_schema
+from api.services import ASK_CACHE_SIZE, Services
+from api.web import web_routes
+
+log = logging.getLogger("qfq.api")
+
+
+def cors_origins(env: dict[str, str] | None = None) -> list[str]:
+    """Origins allowed by QFQ_CORS_ORIGINS (comma list); none by default."""
+    raw = (env if env is not None else os.environ).get("QFQ_CORS_ORIGINS", "")
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+
+
+def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: list[str] | None = None,
+               max_body: int = MAX_BODY, cache: bool = True) -> Starlette:
+    """Build the app. Without `store`, the configured one (QFQ_GRAPH_URL / embedded) is opened at startup
+    and closed at shutdown. Serving never loads data: that is `qfq load`. Answers (lookup results and
+    error-free GraphQL responses) are memoised per data version unless `cache` is False."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        own = store is None
+        st = store if store is not None else await run_in_threadpool(open_store)
+        engine = Engine.from_store(st)
+        services = Services(st, engine, check_every=version_check, cache_size=ASK_CACHE_SIZE if cache else 0)
+        app.state.store, app.state.engine, app.state.services = st, engine, services
+        try:
+            version = services.version()
+            engine.index()  # build the lookup index now rather than on the first question
+            if version is None:
+                log.warning("le graphe est vide : lancez « qfq load » pour y charger les données")
+        except StoreError as exc:
+            log.error("graphe indisponible au démarrage : %s", exc)
+        gc.collect()
+        gc.freeze()  # the long-lived objects built so far (schema, index) leave the collector's scans
+        try:
+            yield
+        finally:
+            if own:
+                st.close()
+                server = getattr(st, "server", None)
+                if server is not None:
+                    server.stop()
+
+    graphql = GraphQLHTTP(build_schema(), cache_size=2048 if cache else 0)
+    routes: list[BaseRoute] = [Route("/graphql", graphql.__call__, name="graphql",
+                                        methods=["GET", "POST", "PUT", "PATCH", "DELETE"]), *rest_routes()]
+    routes += web_routes()
+    origins = cors_origins() if cors is None else cors
+    middleware = [Middleware(AccessLogMiddleware)]
+    if origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                                     allow_headers=["content-type", "accept"], max_age=600))
+    middleware.append(Middleware(BodyLimitMiddleware, limit=max_body))
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                     exception_handlers={HTTPException: _http_error, Exception: _crash})
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api", "/graphql", "/healthz", "/readyz")) or \
+        "application/json" in request.headers.get("accept", "")
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if _wants_json(request):
+        messages = {404: "Adresse inconnue.", 405: "Méthode non prise en charge sur cette adresse."}
+        resp = error(exc.status_code, messages.get(exc.status_code, exc.detail), "HTTP")
+    else:
+        resp = PlainTextResponse(exc.detail, status_code=exc.status_code)
+    if exc.headers:
+        resp.headers.update(exc.headers)
+    return resp
+
+
+async def _crash(request: Request, exc: Exception) -> Response:
+    log.error("erreur inattendue sur %s %s", request.method, request.url.path, exc_info=exc)
+    return error(500, "Erreur interne du service : elle a été journalisée.", "INTERNAL")

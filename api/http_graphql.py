@@ -1,0 +1,238 @@
+"""GraphQL over HTTP (graphql.github.io/graphql-over-http), served by hand around strawberry's executor.
+
+Content negotiation on Accept: `application/graphql-response+json` (preferred on a tie) or
+`application/json` (legacy; also for `*/*` and a missing Accept); anything else → 406.
+POST bodies must be `application/json` in UTF-8 (else 415). GET runs queries only (mutations → 405).
+With graphql-response+json, a request error (parse, validation, variable coercion: no `data`) is a 400;
+with application/json it is a 200, as the spec asks of legacy servers. Malformed requests (bad JSON,
+wrong parameter types) are 400 either way. A browser GET without a query gets GraphiQL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from strawberry import Schema
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from graph.errors import StoreError
+
+from api.context import Context
+from api.loaders import Loaders
+
+log = logging.getLogger("qfq.api")
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+_SERVER_CODES = {"INTERNAL": 500, "UNAVAILABLE": 503}
+
+
+class HttpError(Exception):
+    """A request refused before execution: status, French message and extra headers."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def negotiate(accept: str | None) -> str | None:
+    """The response media type for an Accept header, or None when nothing we serve is acceptable."""
+    if not accept or not accept.strip():
+        return JSON
+    best: tuple[float, int, str] | None = None
+    for part in accept.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        if media == GRAPHQL_RESPONSE:
+            cand = (q, 2, GRAPHQL_RESPONSE)
+        elif media == JSON:
+            cand = (q, 1, JSON)
+        elif media in ("*/*", "application/*"):
+            cand = (q, 0, JSON)
+        else:
+            continue
+        if best is None or cand[:2] > best[:2]:
+            best = cand
+    return best[2] if best else None
+
+
+def _json_or_none(name: str, raw: str | None) -> Any:
+    if raw is None or raw == "":
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise HttpError(400, f"Le paramètre « {name} » n'est pas du JSON valide.") from None
+
+
+async def read_params(request: Request) -> dict[str, Any]:
+    """query / operationName / variables / extensions from the query string (GET) or JSON body (POST)."""
+    if request.method == "GET":
+        qp = request.query_params
+        return {"query": qp.get("query"), "operationName": qp.get("operationName"),
+                "variables": _json_or_none("variables", qp.get("variables")),
+                "extensions": _json_or_none("extensions", qp.get("extensions"))}
+    ctype = request.headers.get("content-type")
+    if not ctype:
+        raise HttpError(415, "En-tête Content-Type manquant : envoyez du JSON (application/json).")
+    media, *params = [p.strip() for p in ctype.split(";")]
+    if media.lower() != JSON:
+        raise HttpError(415, f"Type de contenu non pris en charge : {media}. Envoyez du JSON (application/json).")
+    for p in params:
+        key, _, value = p.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
+            raise HttpError(415, f"Encodage non pris en charge : {value}. Seul UTF-8 est accepté.")
+    body = await request.body()
+    if not body.strip():
+        raise HttpError(400, "Corps de requête vide : envoyez {\"query\": \"…\"}.")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise HttpError(400, "Corps de requête illisible : JSON invalide ou non UTF-8.") from None
+    if not isinstance(data, dict):
+        raise HttpError(400, "Le corps doit être un objet JSON {\"query\": …} (les lots ne sont pas acceptés).")
+    return data
+
+
+def check_params(p: dict[str, Any]) -> tuple[str, str | None, dict[str, Any] | None, dict[str, Any] | None]:
+    """Type-check the four request parameters (400 on any mistake)."""
+    query, name, variables, extensions = p.get("query"), p.get("operationName"), p.get("variables"), p.get(
+        "extensions")
+    if query is None:
+        raise HttpError(400, "Paramètre « query » manquant : le document GraphQL à exécuter.")
+    if not isinstance(query, str):
+        raise HttpError(400, "Le paramètre « query » doit être une chaîne.")
+    if name is not None and not isinstance(name, str):
+        raise HttpError(400, "Le paramètre « operationName » doit être une chaîne ou null.")
+    if variables is not None and not isinstance(variables, dict):
+        raise HttpError(400, "Le paramètre « variables » doit être un objet JSON ou null.")
+    if extensions is not None and not isinstance(extensions, dict):
+        raise HttpError(400, "Le paramètre « extensions » doit être un objet JSON ou null.")
+    return query, name, variables, extensions
+
+
+def respond(media: str, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(body, status_code=status, headers=headers, media_type=f"{media}; charset=utf-8")
+
+
+def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+    return [e.formatted for e in errors]
+
+
+class ResponseCache:
+    """Bounded LRU of successful responses. The graph only changes through `qfq load`, which bumps the
+    data version that is part of every key, so a cached answer is exactly what executing would give."""
+
+    def __init__(self, size: int = 2048, max_bytes: int = 256 * 1024) -> None:
+        self.size = size
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> bytes | None:
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+        return body
+
+    def put(self, key: tuple[Any, ...], body: bytes) -> None:
+        if self.size <= 0 or len(body) > self.max_bytes:
+            return
+        self._items[key] = body
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+
+class GraphQLHTTP:
+    """The /graphql endpoint (a Starlette endpoint callable)."""
+
+    def __init__(self, schema: Schema, graphiql: bool = True, cache_size: int = 2048) -> None:
+        self.schema = schema
+        self.graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self.cache = ResponseCache(cache_size)
+
+    async def __call__(self, request: Request) -> Response:
+        media = negotiate(request.headers.get("accept")) or JSON
+        try:
+            return await self._handle(request)
+        except HttpError as exc:
+            return respond(media, exc.status, {"errors": [{"message": exc.message}]}, exc.headers)
+        except StoreError as exc:
+            log.error("graphe indisponible : %s", exc)
+            return respond(media, 503, {"errors": [{"message": "Le graphe est momentanément indisponible. "
+                                                               "Réessayez dans un instant.",
+                                                    "extensions": {"code": "UNAVAILABLE"}}]})
+
+    async def _handle(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            raise HttpError(405, "Méthode non prise en charge : utilisez GET ou POST.", {"Allow": "GET, POST"})
+        accept = request.headers.get("accept", "")
+        if (request.method == "GET" and self.graphiql_html and "query" not in request.query_params
+                and "text/html" in accept):
+            return HTMLResponse(self.graphiql_html)
+        media = negotiate(accept)
+        if media is None:
+            raise HttpError(406, f"Type de réponse non disponible ({accept}) : acceptez {GRAPHQL_RESPONSE} "
+                                 f"ou {JSON}.")
+        query, name, variables, extensions = check_params(await read_params(request))
+        allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
+        services = request.app.state.services
+        key = (services.version(), media, request.method, query, name,
+               json.dumps(variables, sort_keys=True, ensure_ascii=False) if variables else None,
+               json.dumps(extensions, sort_keys=True, ensure_ascii=False) if extensions else None)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return Response(cached, media_type=f"{media}; charset=utf-8")
+        context = Context(services=services, loaders=Loaders(services.store), request=request)
+        try:
+            result = await self.schema.execute(query, variable_values=variables, context_value=context,
+                                               operation_name=name, allowed_operation_types=allowed,
+                                               operation_extensions=extensions)
+        except InvalidOperationTypeError:
+            raise HttpError(405, "Seules les requêtes (query) passent en GET : envoyez les autres opérations "
+                                 "en POST.", {"Allow": "POST"}) from None
+        except CannotGetOperationTypeError:
+            raise HttpError(400, "Opération introuvable : indiquez « operationName » quand le document en "
+                                 "contient plusieurs, et qu'il corresponde à l'une d'elles.") from None
+        except MissingQueryError:
+            raise HttpError(400, "Paramètre « query » vide.") from None
+        errors = list(result.errors or [])
+        payload: dict[str, Any] = {}
+        status = 200
+        if result.data is None and errors and all(e.path is None for e in errors):
+            # request error: nothing was executed (parse, validation, variable coercion)
+            codes = [(e.extensions or {}).get("code") for e in errors]
+            server = [_SERVER_CODES[c] for c in codes if c in _SERVER_CODES]
+            if server:
+                status = max(server)
+            elif media == GRAPHQL_RESPONSE:
+                status = 400
+        else:
+            payload["data"] = result.data
+        if errors:
+            payload["errors"] = _errors(errors)
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        response = respond(media, status, payload)
+        if status == 200 and not errors:
+            self.cache.put(key, bytes(response.body))
+        return response

@@ -1,0 +1,124 @@
+"""What the app shares between requests: the store, the lookup engine and small per-version caches."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from graph.store import Store
+from lookup.engine import Engine
+from lookup.text import fold
+
+from api.orgs import OrgIndex
+
+ASK_CACHE_SIZE = 4096
+
+
+@dataclass
+class Services:
+    """One per app. The graph only changes through `qfq load`, which bumps the data version: caches
+    are keyed by that version, re-read at most every `check_every` seconds."""
+
+    store: Store
+    engine: Engine
+    check_every: float = 2.0
+    cache_size: int = ASK_CACHE_SIZE
+    _version: str | None = None
+    _checked: float = -1e9
+    _orgs: OrgIndex = field(default_factory=lambda: OrgIndex([]))
+    _answers: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _catalog_version: str | None = None
+    _items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    _names: list[str] = field(default_factory=list)
+    _owners: list[tuple[int]] = field(default_factory=list)
+
+    def version(self) -> str | None:
+        """The loaded data version (None when the graph is empty)."""
+        now = time.monotonic()
+        if now - self._checked >= self.check_every:
+            meta = self.store.read("meta")
+            version = meta[0]["version"] if meta else None
+            with self._lock:
+                if version != self._version or not self._orgs.orgs:
+                    self._orgs = OrgIndex({**r["organisation"], "territory": r["territory"]}
+                                          for r in self.store.read("api_organisations"))
+                    self._answers.clear()
+                self._version, self._checked = version, now
+        return self._version
+
+    def organisations(self) -> list[dict[str, Any]]:
+        self.version()
+        return self._orgs.orgs
+
+    def org(self, text: str) -> dict[str, Any]:
+        """Resolve a forgiving organisation argument (raises a NOT_FOUND ApiError)."""
+        self.version()
+        return self._orgs.resolve(text)
+
+    def ask(self, question: str, org: str | None = None, commune: str | None = None,
+            limit: int = 5) -> dict[str, Any]:
+        """The engine's answer (same JSON as `qfq ask --json`), memoised per data version. Read-only."""
+        return self._ask(question, org, commune, limit)[0]
+
+    def ask_json(self, question: str, org: str | None = None, commune: str | None = None, limit: int = 5) -> bytes:
+        """The same answer, already encoded as UTF-8 JSON."""
+        return self._ask(question, org, commune, limit)[1]
+
+    def _ask(self, question: str, org: str | None, commune: str | None,
+             limit: int) -> tuple[dict[str, Any], bytes]:
+        org_id = self.org(org)["id"] if org else None
+        key = (self.version(), question, org_id, commune, limit)
+        hit = self._answers.get(key)
+        if hit is not None:
+            return hit
+        res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
+        entry = (res, json.dumps(res, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        with self._lock:
+            self._answers[key] = entry
+            while len(self._answers) > self.cache_size:
+                self._answers.popitem(last=False)
+        return entry
+
+    # -- search ---------------------------------------------------------------------------------
+    def search(self, text: str, first: int) -> list[tuple[float, str, str, dict[str, Any]]]:
+        """(score 0-100, kind, label, row) of the nodes whose names best match `text`."""
+        names, owners = self._catalog()
+        query = fold(text).strip()
+        if not query:
+            return []
+        best: dict[int, float] = {}
+        scorer = fuzz.token_set_ratio if len(query) <= 4 else fuzz.WRatio  # short: acronyms, whole words
+        for _name, score, i in process.extract(query, names, scorer=scorer, limit=first * 4, score_cutoff=60):
+            owner = owners[i][0]
+            best[owner] = max(best.get(owner, 0.0), float(score))
+        items = self._items
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1], items[kv[0]][1]))[:first]
+        return [(round(s, 1), items[o][0], items[o][1], items[o][2]) for o, s in ranked]
+
+    def _catalog(self) -> tuple[list[str], list[tuple[int]]]:
+        version = self.version()
+        if self._catalog_version != version or not self._items:
+            items: list[tuple[str, str, dict[str, Any]]] = []
+            items += [("Organisation", o["name"], o) for o in self.organisations()]
+            items += [("Unit", r["unit"]["name"], r["unit"])
+                      for r in self.store.read("api_units", {"org": None, "kind": None})]
+            items += [("Competence", r["competence"]["label"], r["competence"])
+                      for r in self.store.read("api_competences")]
+            items += [("Partner", r["partner"]["name"], r["partner"]) for r in self.store.read("api_partners")]
+            names: list[str] = []
+            owners: list[tuple[int]] = []
+            for i, (_kind, label, row) in enumerate(items):
+                for n in {label, *(row.get("aliases") or []), *(row.get("acronyms") or [])}:
+                    names.append(fold(n))
+                    owners.append((i,))
+            with self._lock:
+                self._items, self._names, self._owners = items, names, owners
+                self._catalog_version = version
+        return self._names, self._owners

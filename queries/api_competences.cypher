@@ -1,0 +1,4 @@
+// Every reference competence.
+MATCH (c:Competence)
+RETURN c AS competence
+ORDER BY c.code
