@@ -33,7 +33,7 @@ test: install node-tools browser
 	$(MAKE) lint-cypher
 
 lint-cypher: node-tools
-	node tools/cypher-lint/lint.mjs queries
+	node tools/cypher-lint/lint.mjs queries schema/neo4j.cypher
 
 node-tools:
 	@for d in $(NODE_TOOLS); do \
