@@ -14,11 +14,11 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph import open_store
+
 from graph.errors import StoreError
 from loaders.files import DataError
 
-from qfq.app import DEFAULT_DATA, DataOpt, app, err, out
+from qfq.app import DEFAULT_DATA, DataOpt, app, err, open_graph, out
 
 
 @app.command()
@@ -26,7 +26,7 @@ def init() -> None:
     """Crée les contraintes et index du graphe (sans rien charger)."""
     from schema.apply import apply
 
-    store = open_store()
+    store = open_graph()
     n = apply(store.backend, lambda s: store.run_text(s, write=True))
     out.print(f"Schéma appliqué sur {store.description} ({n} instruction(s) nouvelles).")
 
@@ -38,7 +38,7 @@ def load(data: Optional[Path] = DataOpt, quiet: bool = typer.Option(False, "--qu
     from loaders.load import load_dataset, plan_size
 
     ds = read_dataset(data or DEFAULT_DATA)
-    store = open_store()
+    store = open_graph()
     total = plan_size(ds)
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), console=err, disable=quiet, transient=True) as bar:
@@ -53,7 +53,7 @@ def load(data: Optional[Path] = DataOpt, quiet: bool = typer.Option(False, "--qu
 @app.command()
 def stats(as_json: bool = typer.Option(False, "--json", help="Sortie JSON.")) -> None:
     """Compte les nœuds par label, les relations par type et les unités par type et organisation."""
-    store = open_store()
+    store = open_graph()
     s = _stats(store)
     if as_json:
         print(json.dumps(s, ensure_ascii=False, indent=2))
@@ -115,10 +115,8 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("Interrompu.")
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # click usage errors (typer vendors click: match by behaviour)
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise

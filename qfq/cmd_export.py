@@ -26,11 +26,11 @@ def export(
     import json
 
     from api.exports import DEFAULT_BASE, FORMATS, ExportError, read_graph, to_csv_files, to_cypher, to_jsonld
-    from graph import open_store
+    from qfq.app import open_graph
 
     if fmt not in FORMATS:
         fail(f"format inconnu « {fmt} » (formats : {', '.join(FORMATS)}).")
-    store = open_store()
+    store = open_graph()
     try:
         g = read_graph(store, org)
     except ExportError as exc:

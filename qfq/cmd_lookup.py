@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from qfq.app import app, err, fail, out
+from qfq.app import app, err, fail, open_graph, out
 
 
 @app.command()
@@ -20,10 +20,10 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Qui s'occupe de … ? Classe les services compétents, avec la citation qui le justifie."""
-    from lookup.engine import LookupError_, ask as run
+    from lookup.engine import Engine, LookupError_
 
     try:
-        res = run(question, org=org, commune=commune, limit=limit)
+        res = Engine.from_store(open_graph()).ask(question, org=org, commune=commune, limit=limit)
     except LookupError_ as exc:
         fail(str(exc), code=2)
         return
@@ -64,7 +64,7 @@ def eval_(
                                     help="Ignorer le champ org : l'organisation est déduite de la question."),
 ) -> None:
     """Mesure top-1, top-3, MRR@5 et l'exactitude hors champ, au total et par style, puis liste les ratés."""
-    from lookup.engine import default_engine
+    from lookup.engine import Engine
     from lookup.evaluate import evaluate, misses, read_questions
 
     if not file.is_file():
@@ -74,7 +74,7 @@ def eval_(
     except ValueError as exc:
         fail(str(exc), code=2)
         return
-    engine = default_engine()
+    engine = Engine.from_store(open_graph())
     answers: dict[str, dict] = {}
 
     def run(q: dict) -> dict:

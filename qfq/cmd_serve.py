@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -21,10 +23,10 @@ def serve(
     """Sert l'API GraphQL (/graphql), l'API REST (/api/ask) et la page web, sur le graphe déjà chargé."""
     import uvicorn
 
-    from graph import open_store
+    from qfq.app import open_graph
 
     # Opened here so the embedded graph server belongs to this (parent) process and outlives workers.
-    store = open_store()
+    store = open_graph()
     meta = store.read("meta")
     if not meta:
         err.print("[yellow]Attention :[/] le graphe est vide — lancez « qfq load » pour y charger les données.",
@@ -33,6 +35,9 @@ def serve(
               f"données {meta[0]['version'] if meta else 'non chargées'}", highlight=False)
     config: dict[str, Any] = dict(host=host, port=port, log_level="info", access_log=False,
                                   proxy_headers=False, server_header=False, log_config=_logging("INFO"))
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises it: exit normally instead, so that the
+    # embedded graph server this process owns is stopped cleanly (atexit) and its state file removed.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if workers == 1:
         from api.app import create_app
 
