@@ -26,6 +26,12 @@ def open_store(config: GraphConfig | None = None) -> Store:
     assert cfg.data_dir is not None
     server = EmbeddedServer(cfg.data_dir)
     info = server.ensure()
-    store = FalkorStore("127.0.0.1", info.port, info.password, cfg.graph, cfg.safe_url, recovered=info.recovered)
+
+    def restart() -> tuple[int, str]:
+        again = server.ensure()
+        return again.port, again.password
+
+    store = FalkorStore("127.0.0.1", info.port, info.password, cfg.graph, cfg.safe_url, recovered=info.recovered,
+                        restart=restart)
     store.server = server  # type: ignore[attr-defined]  # keeps the owner alive with the store
     return store

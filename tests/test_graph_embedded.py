@@ -138,3 +138,16 @@ def test_server_listens_on_loopback_only_with_a_password(tmp_path):
         assert oct((tmp_path / "server.json").stat().st_mode)[-3:] == "600"
     finally:
         server.stop()
+
+
+def test_a_killed_server_is_restarted_on_next_use(tmp_path):
+    store = open_in(tmp_path)
+    store.write("echo_value", {"id": "kept", "value": "durable"})
+    old = store.server.info.pid
+    os.kill(old, signal.SIGKILL)
+    assert wait_gone(old)
+    try:
+        assert store.read("probe_read", {"id": "kept"}) == [{"value": "durable"}]  # restarted, data replayed
+        assert store.server.info.pid != old
+    finally:
+        store.server.stop()
