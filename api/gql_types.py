@@ -247,6 +247,12 @@ class Handling:
     evidence: Evidence | None
 
 
+
+async def unit_by_id(info: Info, unit_id: str | None) -> "Unit | None":
+    """The unit a role or mission belongs to, through the batched unit loader."""
+    row = await info.context.loaders.unit.load(unit_id) if unit_id else None
+    return Unit.of(row) if row else None
+
 @strawberry.type(description="The post heading a unit.")
 class Role(Node):
     id: ID
@@ -262,8 +268,7 @@ class Role(Node):
 
     @strawberry.field
     async def unit(self, info: Info) -> Unit | None:
-        row = await info.context.loaders.unit.load(self.unit_id) if self.unit_id else None
-        return Unit.of(row) if row else None
+        return await unit_by_id(info, self.unit_id)
 
     @strawberry.field
     def evidence(self) -> Evidence | None:
@@ -285,8 +290,7 @@ class Mission(Node):
 
     @strawberry.field
     async def unit(self, info: Info) -> Unit | None:
-        row = await info.context.loaders.unit.load(self.unit_id) if self.unit_id else None
-        return Unit.of(row) if row else None
+        return await unit_by_id(info, self.unit_id)
 
     @strawberry.field
     def evidence(self) -> Evidence | None:
