@@ -24,7 +24,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from graph.errors import StoreError
+from graph.errors import BadParameter, StoreError
 
 from api.context import Context
 from api.loaders import Loaders
@@ -176,6 +176,8 @@ class GraphQLHTTP:
             return await self._handle(request)
         except HttpError as exc:
             return respond(media, exc.status, {"errors": [{"message": exc.message}]}, exc.headers)
+        except BadParameter as exc:
+            return respond(media, 400, {"errors": [{"message": str(exc), "extensions": {"code": "BAD_INPUT"}}]})
         except StoreError as exc:
             log.error("graphe indisponible : %s", exc)
             return respond(media, 503, {"errors": [{"message": "Le graphe est momentanément indisponible. "

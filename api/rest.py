@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph.errors import StoreError
+from graph.errors import BadParameter, StoreError
 from lookup.engine import LookupError_
 
 from api.limits import MAX_ANSWERS, MAX_QUESTION, MAX_TEXT
@@ -53,6 +53,8 @@ async def ask(request: Request) -> Response:
                      (exc.extensions or {}).get("code", "BAD_INPUT"))
     except LookupError_ as exc:
         return error(400, str(exc))
+    except BadParameter as exc:
+        return error(400, str(exc), "BAD_INPUT")
     except StoreError as exc:
         log.error("graphe indisponible pour /api/ask : %s", exc)
         return error(503, "Le graphe est momentanément indisponible. Réessayez dans un instant.", "UNAVAILABLE")

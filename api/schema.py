@@ -13,7 +13,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from graph.errors import StoreError
+from graph.errors import BadParameter, StoreError
 
 from api.gql_query import Query
 from api.gql_types import Competence, Mission, Organisation, Partner, Role, Site, Source, Territory, Unit
@@ -36,6 +36,8 @@ class QfqSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             original = error.original_error
+            if isinstance(original, BadParameter):
+                continue  # the client's input, refused with its own message
             if isinstance(original, StoreError):
                 log.error("graphe indisponible pendant %s : %s", error.path, original)
             elif original is not None and not isinstance(original, GraphQLError):
@@ -44,6 +46,9 @@ class QfqSchema(strawberry.Schema):
 
 class _Masker(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, BadParameter):
+            return GraphQLError(str(error.original_error), nodes=error.nodes, source=error.source,
+                                positions=error.positions, path=error.path, extensions={"code": "BAD_INPUT"})
         message = UNAVAILABLE if isinstance(error.original_error, StoreError) else INTERNAL
         return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
                             path=error.path, original_error=None,

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.errors import StoreError
+from graph.errors import BadParameter, StoreError
 from graphql import GraphQLError
 from lookup.engine import LookupError_
 
@@ -104,6 +104,8 @@ def not_found(message: str, status: int = 404) -> HTMLResponse:
 
 
 def unavailable(exc: Exception) -> HTMLResponse:
+    if isinstance(exc, BadParameter):  # refused before reaching the graph: no such page
+        return not_found("Identifiant invalide : il contient un caractère que le graphe ne peut pas stocker.")
     log.error("graphe indisponible pour une page web : %s", exc)
     return render("error.html", status=503, title="Service momentanément indisponible",
                   message="Le graphe est momentanément indisponible. Réessayez dans un instant.")
