@@ -132,9 +132,10 @@ def main() -> None:
               f"{sum(errors.values())} errors, {len(set(qs))} distinct questions")
         for k, v in lat.items():
             print(f"  {k:<8} n={len(v):>6}  errors={errors[k]:>3}  p50 {pct(v, 50):7.1f} ms  p99 {pct(v, 99):7.1f} ms")
-        start, end, peak = samples[0], samples[-1], max(samples)
-        print(f"  RSS after warm-up {start / 2**20:.1f} MiB, at end {end / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB, "
-              f"growth {100 * (end - start) / start:+.1f} %")
+        start, mid, end, peak = samples[0], samples[len(samples) // 2], samples[-1], max(samples)
+        print(f"  RSS after warm-up {start / 2**20:.1f} MiB, half-way {mid / 2**20:.1f} MiB, at end {end / 2**20:.1f} MiB, "
+              f"peak {peak / 2**20:.1f} MiB; growth {100 * (end - start) / start:+.1f} % over the run, "
+              f"{100 * (end - mid) / mid:+.1f} % over its second half (bounded answer caches fill first)")
         print(json.dumps({"requests": total, "errors": sum(errors.values()),
                           "rss_growth_pct": round(100 * (end - start) / start, 2)}))
     finally:
