@@ -11,7 +11,7 @@ reported out of scope with the competence's hint.
 
 from __future__ import annotations
 
-import math
+import gc
 import re
 import threading
 import time
@@ -21,17 +21,14 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from lookup.candidates import ALPHA, candidates
 from lookup.index import Index, build_index, read_records
 from lookup.text import ELISIONS, STOP_WORDS, contains_phrase, fold, stem, stems, words
 
 MAX_QUESTION = 500
 MAX_LIMIT = 50
-ALPHA = 0.8  # weight of the competence match inherited through HANDLES
 NAME_BONUS = 1.0  # a question that names the unit
-BREADTH = 0.1  # damping of inherited scores by log(number of competences handled)
-OTHER_COMPETENCES = 0.05
-CANDIDATES = 400  # units kept for the finer features on large graphs
-PASSAGE = 0.5  # weight of the best single mission sentence (several query words together)  # share of a unit's further matching competences
+PASSAGE = 0.5  # weight of the best single mission sentence (several query words together)
 PHRASE_BONUS = 0.6  # a multi-word keyword or label found as such
 PLACE_EXACT, PLACE_NEAR = 0.6, 0.3  # unit covers the commune itself / its canton or EPCI
 MIN_SCORE = 4.0  # below this the evidence is too weak to name a unit
@@ -70,6 +67,8 @@ class Engine:
         self._check_every = check_every
         self._lock = threading.Lock()
         self._fuzzy: dict[str, list[tuple[str, float]]] = {}
+        if index is not None:
+            _settle()
 
     @classmethod
     def from_store(cls, store: Any) -> Engine:
@@ -90,6 +89,7 @@ class Engine:
             if self._index is None or self._index.version != version:
                 self._index = build_index(read_records(self._store), version)
                 self._fuzzy = {}
+                _settle()
             return self._index
 
     # ------------------------------------------------------------------ the question
@@ -154,7 +154,7 @@ class Engine:
         top_comp = max(cscores, key=cscores.get) if cscores else None
         if top_comp is not None and cscores[top_comp] >= MIN_TOPIC:
             c = idx.competences[top_comp]
-            handled_here = any(top_comp in idx.org_handlers.get(o, {}) for o in orgs_in_play)
+            handled_here = (top_comp in idx.org_handlers.get(org_id, {}) if org_id else top_comp in idx.handlers)
             if not handled_here and not (c.levels & kinds) and cscores[top_comp] >= text_best:
                 out_of_scope, hint = True, c.hint
         best = max(scores.values(), default=0.0)
@@ -211,6 +211,14 @@ class Engine:
         return [_answer(idx, u, s, comp_of.get(u), cscores, qterms) for u, s in ranked[:limit]]
 
 
+def _settle() -> None:
+    """Keep the collector off a freshly built index: a large index is millions of long-lived objects,
+    and a full collection over them would stall a question for up to a second. The index holds no
+    reference cycles, so a replaced one is still freed (by reference counting)."""
+    gc.collect()
+    gc.freeze()
+
+
 # ---------------------------------------------------------------------- scoring pieces
 def _competence_scores(idx: Index, qterms: dict[str, float], qseq: list[str]) -> dict[int, float]:
     cs: dict[int, float] = defaultdict(float)
@@ -227,30 +235,8 @@ def _competence_scores(idx: Index, qterms: dict[str, float], qseq: list[str]) ->
 def _unit_scores(idx: Index, qterms: dict[str, float], cscores: dict[int, float], org: str | None
                  ) -> tuple[dict[int, float], dict[int, tuple[int, float]]]:
     """Own-text scores per unit, and per unit its best competence with the score inherited from it."""
-    scores: dict[int, float] = defaultdict(float)
-    orgs = [org] if org else list(idx.unit_postings)
-    for o in orgs:
-        postings = idx.unit_postings.get(o, {})
-        for t, qw in qterms.items():
-            hit = postings.get(t)
-            if hit:
-                for i, w in zip(*hit):
-                    scores[i] += qw * w
-    comp_of: dict[int, tuple[int, float]] = {}
-    best_units: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for ci, s in cscores.items():
-        for u in (idx.handlers.get(ci, ()) if org is None else idx.org_handlers.get(org, {}).get(ci, ())):
-            best_units[u].append((ci, s))
-    for u, lst in best_units.items():
-        lst.sort(key=lambda x: -x[1])
-        # A unit handling many competences is a generalist: it inherits a little less of each.
-        breadth = 1.0 / (1.0 + BREADTH * math.log(max(len(idx.units[u].handles), 1)))
-        comp_of[u] = (lst[0][0], ALPHA * breadth * (lst[0][1] + OTHER_COMPETENCES * sum(s for _, s in lst[1:])))
-    if len(scores) + len(comp_of) > CANDIDATES:  # large graphs: finer features only for the best candidates
-        pre = {u: scores.get(u, 0.0) + comp_of.get(u, (0, 0.0))[1] for u in set(scores) | set(comp_of)}
-        keep = set(sorted(pre, key=pre.__getitem__, reverse=True)[:CANDIDATES])
-        scores = defaultdict(float, {u: s for u, s in scores.items() if u in keep})
-        comp_of = {u: v for u, v in comp_of.items() if u in keep}
+    own, comp_of = candidates(idx, qterms, cscores, org)  # large graphs: finer features only for the best
+    scores: dict[int, float] = defaultdict(float, own)
     # Proximity: query words found together in one mission sentence say more than the same words
     # scattered over a unit's missions.
     for u in list(scores):

@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from lookup.text import stems, words
 
@@ -86,6 +86,14 @@ class Commune:
     parents: frozenset[str]
 
 
+class Postings(NamedTuple):
+    """One stem's units, highest BM25F weight first (ties: unit order), with random access by unit."""
+
+    units: list[int]
+    weights: list[float]
+    weight: dict[int, float]
+
+
 @dataclass
 class Index:
     version: str | None
@@ -93,13 +101,17 @@ class Index:
     by_id: dict[str, int]
     orgs: dict[str, Organisation]
     competences: list[Competence]
-    unit_postings: dict[str, dict[str, tuple[list[int], list[float]]]]  # org → stem → (units, weights)
+    postings: dict[str, Postings]  # stem → its units over all organisations, best weight first
     unit_idf: dict[str, float]
     comp_postings: dict[str, list[tuple[int, float]]]
     comp_idf: dict[str, float]
     comp_phrases: list[tuple[tuple[str, ...], int]]  # multi-word keyword/label stems → competence
     handlers: dict[int, list[int]]  # competence idx → unit idxs
     org_handlers: dict[str, dict[int, list[int]]]  # organisation → competence idx → unit idxs
+    profiles: list[tuple[int, ...]]  # distinct sorted multisets of handled competences (units share them)
+    profile_units: list[list[int]]  # profile → units
+    unit_profile: list[int]  # unit → its profile (-1: handles nothing)
+    comp_profiles: dict[int, list[int]]  # competence idx → profiles containing it (once per occurrence)
     org_names: dict[str, list[tuple[tuple[str, ...], str]]]  # first word → (name words, org id), longest first
     vocab: dict[str, str]  # folded word → stem, for typo matching
     vocab_words: list[str]
@@ -211,13 +223,9 @@ def build_index(records: Records, version: str | None = None) -> Index:
             "head": stems(u.head or ""),
         })
     unit_idf, weights = _bm25f(docs, FIELDS, FIELD_B)
-    unit_postings: dict[str, dict[str, tuple[list[int], list[float]]]] = {o: {} for o in orgs}
-    for i, ws in enumerate(weights):
-        per_org = unit_postings[units[i].org]
-        for t, w in ws.items():
-            ids, vals = per_org.setdefault(t, ([], []))
-            ids.append(i)
-            vals.append(w)
+    del docs
+    postings = _impact_ordered(weights)
+    del weights
 
     comp_idf, cweights = _bm25f(comp_fields, COMP_FIELDS, COMP_B)
     comp_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -270,9 +278,45 @@ def build_index(records: Records, version: str | None = None) -> Index:
             org_names[n[0]].append((n, o.id))
     for lst in org_names.values():
         lst.sort(key=lambda x: -len(x[0]))
-    return Index(version, units, by_id, orgs, comps, unit_postings, unit_idf, dict(comp_postings), comp_idf,
-                 comp_phrases, dict(handlers), org_handlers, dict(org_names), vocab, sorted(vocab), communes, dict(commune_names), ambiguous,
-                 dict(org_of_territory))
+    profiles, profile_units, unit_profile, comp_profiles = _profiles(units)
+    return Index(version, units, by_id, orgs, comps, postings, unit_idf, dict(comp_postings), comp_idf,
+                 comp_phrases, dict(handlers), org_handlers, profiles, profile_units, unit_profile, comp_profiles,
+                 dict(org_names),
+                 vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory))
+
+
+def _impact_ordered(weights: list[dict[str, float]]) -> dict[str, Postings]:
+    """Postings of every stem over all units, highest weight first, for early stopping."""
+    by_stem: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for i, ws in enumerate(weights):
+        for t, w in ws.items():
+            by_stem[t].append((i, w))
+    out: dict[str, Postings] = {}
+    for t, lst in by_stem.items():
+        lst.sort(key=lambda x: -x[1])  # stable: ties keep unit order
+        out[t] = Postings([i for i, _ in lst], [w for _, w in lst], dict(lst))
+    return out
+
+
+def _profiles(units: list[Unit]) -> tuple[list[tuple[int, ...]], list[list[int]], list[int], dict[int, list[int]]]:
+    """Group units by the competences they handle: what a unit inherits depends only on that multiset."""
+    ids: dict[tuple[int, ...], int] = {}
+    members: list[list[int]] = []
+    unit_profile = [-1] * len(units)
+    for u in units:
+        if not u.handles:
+            continue
+        key = tuple(sorted(ci for ci, _, _ in u.handles))
+        if key not in ids:
+            ids[key] = len(members)
+            members.append([])
+        unit_profile[u.idx] = ids[key]
+        members[ids[key]].append(u.idx)
+    comp_profiles: dict[int, list[int]] = defaultdict(list)
+    for key, pid in ids.items():
+        for ci in key:
+            comp_profiles[ci].append(pid)
+    return list(ids), members, unit_profile, dict(comp_profiles)
 
 
 def _bm25f(docs: list[dict[str, list[str]]], fw: dict[str, float], fb: dict[str, float]
