@@ -200,7 +200,7 @@ def main() -> None:
         q["_sorg"] = f"s{rng.randrange(len(orgs) // max(1, len(seed['lookup_organisations'])))}-{q.get('org')}"
     lat = latencies(synth_engine, all_q, lambda q: q["_sorg"] if q["_sorg"] in big.orgs else None, args.rounds)
     print(f"  ask (org donnée)   n={lat['n']}  p50 {lat['p50']:.2f} ms  p99 {lat['p99']:.2f} ms  max {lat['max']:.2f} ms")
-    lat = latencies(synth_engine, all_q, lambda q: None, 1)
+    lat = latencies(synth_engine, all_q, lambda q: None, args.rounds)
     print(f"  ask (sans org, toutes organisations) n={lat['n']}  p50 {lat['p50']:.2f} ms  p99 {lat['p99']:.2f} ms")
     del synth, big
     store.close()

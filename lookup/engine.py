@@ -148,8 +148,7 @@ class Engine:
         comp_of = {u: ci for u, (ci, _) in comp_of.items()}
         place = _place_boost(idx, scores, place_ids, org_id)
 
-        orgs_in_play = [org_id] if org_id else list(idx.orgs)
-        kinds = {idx.orgs[o].kind for o in orgs_in_play}
+        kinds = {idx.orgs[org_id].kind} if org_id else idx.org_kinds
         out_of_scope, hint = False, None
         top_comp = max(cscores, key=cscores.get) if cscores else None
         if top_comp is not None and cscores[top_comp] >= MIN_TOPIC:
@@ -225,10 +224,10 @@ def _competence_scores(idx: Index, qterms: dict[str, float], qseq: list[str]) ->
     for t, qw in qterms.items():
         for ci, w in idx.comp_postings.get(t, ()):
             cs[ci] += qw * w
-    qset = set(qterms)
-    for phrase, ci in idx.comp_phrases:
-        if phrase[0] in qset and all(p in qset for p in phrase) and contains_phrase(qseq, phrase):
-            cs[ci] += PHRASE_BONUS * sum(idx.comp_idf.get(p, 0.0) for p in phrase)
+    found = sorted(entry for t in qterms for entry in idx.comp_phrases.get(t, ())
+                   if all(p in qterms for p in entry[1]) and contains_phrase(qseq, entry[1]))
+    for _rank, phrase, ci in found:  # in the reference's order, so that sums are always made alike
+        cs[ci] += PHRASE_BONUS * sum(idx.comp_idf.get(p, 0.0) for p in phrase)
     return dict(cs)
 
 
@@ -239,10 +238,11 @@ def _unit_scores(idx: Index, qterms: dict[str, float], cscores: dict[int, float]
     scores: dict[int, float] = defaultdict(float, own)
     # Proximity: query words found together in one mission sentence say more than the same words
     # scattered over a unit's missions.
+    qset = qterms.keys()
     for u in list(scores):
         best = 0.0
         for m in idx.units[u].missions:
-            hits = [t for t in qterms if t in m.stems]
+            hits = qset & m.stems
             if len(hits) >= 2:
                 best = max(best, sum(idx.unit_idf.get(t, 0.0) * qterms[t] for t in hits))
         scores[u] += PASSAGE * best
@@ -286,26 +286,27 @@ def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str], org
 
 def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[int, int]
                     ) -> list[tuple[int, float]]:
-    """Put a unit before its ancestor when both carry (nearly) the same evidence."""
+    """Put a unit before its ancestor when both carry (nearly) the same evidence. After a move the same
+    position is examined again: what precedes it is unchanged, and so is the set of units after it."""
     out = list(ranked)
-    changed = True
-    guard = 0
-    while changed and guard < 50:
-        changed = False
-        guard += 1
-        for i in range(len(out)):
-            ui, si = out[i]
-            for j in range(i + 1, len(out)):
-                uj, sj = out[j]
-                margin = SPECIFIC_MARGIN
-                if comp_of.get(ui) is not None and comp_of.get(ui) == comp_of.get(uj):
-                    margin = max(margin, min(0.3, SAME_TOPIC_MARGIN * (idx.units[uj].depth - idx.units[ui].depth)))
-                if sj >= si * (1 - margin) and _is_ancestor(idx, ui, uj):
-                    out.insert(i, out.pop(j))
-                    changed = True
-                    break
-            if changed:
+    above = {u: set(_ancestors(idx, u)) for u, _ in out}
+    i = moves = 0
+    while i < len(out) and moves < 50:
+        ui, si = out[i]
+        ci, di = comp_of.get(ui), idx.units[ui].depth
+        for j in range(i + 1, len(out)):
+            uj, sj = out[j]
+            if ui not in above[uj]:
+                continue
+            margin = SPECIFIC_MARGIN
+            if ci is not None and ci == comp_of.get(uj):
+                margin = max(margin, min(0.3, SAME_TOPIC_MARGIN * (idx.units[uj].depth - di)))
+            if sj >= si * (1 - margin):
+                out.insert(i, out.pop(j))
+                moves += 1
                 break
+        else:
+            i += 1
     return out
 
 
@@ -332,43 +333,28 @@ def _collapse_replicas(idx: Index, ranked: list[tuple[int, float]], scores: dict
     return out
 
 
-def _common_ancestor(idx: Index, members: list[int]) -> int | None:
-    def chain(u: int) -> list[int]:
-        out, p = [], idx.units[u].parent
-        while p in idx.by_id and len(out) < 64:
-            out.append(idx.by_id[p])
-            p = idx.units[idx.by_id[p]].parent
-        return out
+def _ancestors(idx: Index, u: int) -> list[int]:
+    """The unit's parent, grand-parent… up to the top (bounded: the data forbids cycles)."""
+    out, p = [], idx.units[u].parent
+    while p in idx.by_id and len(out) < 64:
+        out.append(idx.by_id[p])
+        p = idx.units[idx.by_id[p]].parent
+    return out
 
-    common = chain(members[0])
+
+def _common_ancestor(idx: Index, members: list[int]) -> int | None:
+    common = _ancestors(idx, members[0])
     for m in members[1:]:
-        anc = set(chain(m))
+        anc = set(_ancestors(idx, m))
         common = [a for a in common if a in anc]
     return common[0] if common else None
-
-
-def _is_ancestor(idx: Index, a: int, d: int) -> bool:
-    p = idx.units[d].parent
-    for _ in range(64):
-        if p is None or p not in idx.by_id:
-            return False
-        if idx.by_id[p] == a:
-            return True
-        p = idx.units[idx.by_id[p]].parent
-    return False
 
 
 def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int, float],
             qterms: dict[str, float]) -> dict:
     unit = idx.units[u]
     org = idx.orgs[unit.org]
-    chain = []
-    p, seen = unit.parent, set()
-    while p and p in idx.by_id and p not in seen:
-        seen.add(p)
-        pu = idx.units[idx.by_id[p]]
-        chain.append({"id": pu.id, "name": pu.name, "kind": pu.kind})
-        p = pu.parent
+    chain = [{"id": a.id, "name": a.name, "kind": a.kind} for a in map(idx.units.__getitem__, _ancestors(idx, u))]
     matched, evidence = _evidence(idx, unit, ci, cscores, qterms)
     comp = idx.competences[ci] if ci is not None else None
     return {

@@ -12,8 +12,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import groupby
 from typing import Any, NamedTuple
 
+import numpy as np
+
+from lookup.candidates import breadth
 from lookup.text import stems, words
 
 QUERIES = ("lookup_organisations", "lookup_units", "lookup_missions", "lookup_competences", "lookup_handles",
@@ -77,6 +82,7 @@ class Organisation:
     territory: str
     names: list[tuple[str, ...]]  # folded word sequences of name and aliases
     units: list[int] = field(default_factory=list)
+    span: tuple[int, int] = (0, 0)  # its units are the index's units[lo:hi] (numbered organisation by organisation)
 
 
 @dataclass
@@ -87,11 +93,19 @@ class Commune:
 
 
 class Postings(NamedTuple):
-    """One stem's units, highest BM25F weight first (ties: unit order), with random access by unit."""
+    """One stem's units in unit order (an organisation's units are a slice) and their BM25F weights."""
 
-    units: list[int]
-    weights: list[float]
-    weight: dict[int, float]
+    units: np.ndarray  # int32, ascending
+    weights: np.ndarray  # float64
+
+
+class Holdings(NamedTuple):
+    """The competences each handling profile holds, profile after profile (profile p's entries start at
+    `starts[p]`; every profile but "handles nothing" holds at least one)."""
+
+    comps: np.ndarray  # int32 competence idx
+    counts: np.ndarray  # float64: how many HANDLES of that competence (a unit may handle one twice)
+    starts: np.ndarray  # int64, one per profile
 
 
 @dataclass
@@ -101,17 +115,18 @@ class Index:
     by_id: dict[str, int]
     orgs: dict[str, Organisation]
     competences: list[Competence]
-    postings: dict[str, Postings]  # stem → its units over all organisations, best weight first
+    postings: dict[str, Postings]  # stem → its units over all organisations
     unit_idf: dict[str, float]
     comp_postings: dict[str, list[tuple[int, float]]]
     comp_idf: dict[str, float]
-    comp_phrases: list[tuple[tuple[str, ...], int]]  # multi-word keyword/label stems → competence
+    comp_phrases: dict[str, list[tuple[int, tuple[str, ...], int]]]  # first stem → (rank, stems, competence)
     handlers: dict[int, list[int]]  # competence idx → unit idxs
     org_handlers: dict[str, dict[int, list[int]]]  # organisation → competence idx → unit idxs
-    profiles: list[tuple[int, ...]]  # distinct sorted multisets of handled competences (units share them)
-    profile_units: list[list[int]]  # profile → units
-    unit_profile: list[int]  # unit → its profile (-1: handles nothing)
-    comp_profiles: dict[int, list[int]]  # competence idx → profiles containing it (once per occurrence)
+    # Handling profiles: distinct multisets of handled competences (many units share one); the last
+    # profile is "handles nothing".
+    profile_breadth: np.ndarray  # profile → damping by the number of competences it holds
+    unit_profile: np.ndarray  # unit → its profile
+    holdings: Holdings  # the competences of each profile
     org_names: dict[str, list[tuple[tuple[str, ...], str]]]  # first word → (name words, org id), longest first
     vocab: dict[str, str]  # folded word → stem, for typo matching
     vocab_words: list[str]
@@ -123,6 +138,11 @@ class Index:
     @property
     def size(self) -> int:
         return len(self.units)
+
+    @cached_property
+    def org_kinds(self) -> frozenset[str]:
+        """Kinds of organisation present (département, EPCI…): which levels of government are covered."""
+        return frozenset(o.kind for o in self.orgs.values())
 
 
 def read_records(store: Any) -> Records:
@@ -137,14 +157,16 @@ def build_index(records: Records, version: str | None = None) -> Index:
             for r in records.get("lookup_organisations", [])}
     units: list[Unit] = []
     by_id: dict[str, int] = {}
-    for r in records.get("lookup_units", []):
-        if r.get("org") not in orgs:
-            continue
+    rows = sorted((r for r in records.get("lookup_units", []) if r.get("org") in orgs), key=lambda r: r["org"])
+    for r in rows:
         u = Unit(len(units), r["id"], r["org"], r["name"], r.get("kind") or "", r.get("source"), r.get("quote"),
                  list(r.get("aliases") or []), r.get("head"), r.get("parent"))
         by_id[u.id] = u.idx
         units.append(u)
         orgs[u.org].units.append(u.idx)
+    for o in orgs.values():
+        if o.units:
+            o.span = (o.units[0], o.units[-1] + 1)
     for u in units:
         seen, p = set(), u.parent
         while p in by_id and p not in seen:
@@ -224,7 +246,7 @@ def build_index(records: Records, version: str | None = None) -> Index:
         })
     unit_idf, weights = _bm25f(docs, FIELDS, FIELD_B)
     del docs
-    postings = _impact_ordered(weights)
+    postings = _postings(weights)
     del weights
 
     comp_idf, cweights = _bm25f(comp_fields, COMP_FIELDS, COMP_B)
@@ -278,45 +300,50 @@ def build_index(records: Records, version: str | None = None) -> Index:
             org_names[n[0]].append((n, o.id))
     for lst in org_names.values():
         lst.sort(key=lambda x: -len(x[0]))
-    profiles, profile_units, unit_profile, comp_profiles = _profiles(units)
+    profile_breadth, unit_profile, holdings = _profiles(units)
+    phrases_by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = defaultdict(list)
+    for rank, (phrase, ci) in enumerate(comp_phrases):
+        phrases_by_first[phrase[0]].append((rank, phrase, ci))
     return Index(version, units, by_id, orgs, comps, postings, unit_idf, dict(comp_postings), comp_idf,
-                 comp_phrases, dict(handlers), org_handlers, profiles, profile_units, unit_profile, comp_profiles,
+                 dict(phrases_by_first), dict(handlers), org_handlers, profile_breadth, unit_profile, holdings,
                  dict(org_names),
                  vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory))
 
 
-def _impact_ordered(weights: list[dict[str, float]]) -> dict[str, Postings]:
-    """Postings of every stem over all units, highest weight first, for early stopping."""
-    by_stem: dict[str, list[tuple[int, float]]] = defaultdict(list)
+def _postings(weights: list[dict[str, float]]) -> dict[str, Postings]:
+    """Postings of every stem over all units, in unit order, as arrays for vectorised scoring."""
+    by_stem: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
     for i, ws in enumerate(weights):
         for t, w in ws.items():
-            by_stem[t].append((i, w))
-    out: dict[str, Postings] = {}
-    for t, lst in by_stem.items():
-        lst.sort(key=lambda x: -x[1])  # stable: ties keep unit order
-        out[t] = Postings([i for i, _ in lst], [w for _, w in lst], dict(lst))
-    return out
+            us, vs = by_stem[t]
+            us.append(i)
+            vs.append(w)
+    return {t: Postings(np.array(us, dtype=np.int32), np.array(vs)) for t, (us, vs) in by_stem.items()}
 
 
-def _profiles(units: list[Unit]) -> tuple[list[tuple[int, ...]], list[list[int]], list[int], dict[int, list[int]]]:
+def _profiles(units: list[Unit]) -> tuple[np.ndarray, np.ndarray, Holdings]:
     """Group units by the competences they handle: what a unit inherits depends only on that multiset."""
     ids: dict[tuple[int, ...], int] = {}
-    members: list[list[int]] = []
-    unit_profile = [-1] * len(units)
+    unit_of: list[tuple[int, ...]] = []
     for u in units:
-        if not u.handles:
-            continue
         key = tuple(sorted(ci for ci, _, _ in u.handles))
-        if key not in ids:
-            ids[key] = len(members)
-            members.append([])
-        unit_profile[u.idx] = ids[key]
-        members[ids[key]].append(u.idx)
-    comp_profiles: dict[int, list[int]] = defaultdict(list)
-    for key, pid in ids.items():
-        for ci in key:
-            comp_profiles[ci].append(pid)
-    return list(ids), members, unit_profile, dict(comp_profiles)
+        unit_of.append(key)
+        if key and key not in ids:
+            ids[key] = len(ids)
+    nothing = len(ids)
+    unit_profile = np.array([ids.get(k, nothing) for k in unit_of], dtype=np.int32)
+    comps: list[int] = []
+    counts: list[int] = []
+    starts: list[int] = []
+    for key in ids:  # in profile order
+        starts.append(len(comps))
+        for ci, same in groupby(key):
+            comps.append(ci)
+            counts.append(len(list(same)))
+    holdings = Holdings(np.array(comps, dtype=np.int32), np.array(counts, dtype=np.float64),
+                        np.array(starts, dtype=np.int64))
+    sizes = np.array([len(k) for k in ids] + [0])
+    return breadth(sizes), unit_profile, holdings
 
 
 def _bm25f(docs: list[dict[str, list[str]]], fw: dict[str, float], fb: dict[str, float]
