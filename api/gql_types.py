@@ -166,7 +166,7 @@ class Unit(Node):
         return evidence(r.get("source"), r.get("quote"))
 
     @strawberry.field
-    async def organisation(self, info: Info) -> Organisation:
+    def organisation(self, info: Info) -> Organisation:
         for o in info.context.services.organisations():
             if o["id"] == self.org_id:
                 return Organisation.of(o)

@@ -32,7 +32,7 @@ class Services:
     _version: str | None = None
     _checked: float = -1e9
     _orgs: OrgIndex = field(default_factory=lambda: OrgIndex([]))
-    _answers: OrderedDict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = field(default_factory=OrderedDict)
+    _answers: OrderedDict[tuple[Any, ...], bytes] = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _catalog_version: str | None = None
     _items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -65,26 +65,33 @@ class Services:
     def ask(self, question: str, org: str | None = None, commune: str | None = None,
             limit: int = 5) -> dict[str, Any]:
         """The engine's answer (same JSON as `qfq ask --json`), memoised per data version. Read-only."""
-        return self._ask(question, org, commune, limit)[0]
+        res, body = self._ask(question, org, commune, limit)
+        return res if res is not None else json.loads(body)
 
     def ask_json(self, question: str, org: str | None = None, commune: str | None = None, limit: int = 5) -> bytes:
         """The same answer, already encoded as UTF-8 JSON."""
         return self._ask(question, org, commune, limit)[1]
 
     def _ask(self, question: str, org: str | None, commune: str | None,
-             limit: int) -> tuple[dict[str, Any], bytes]:
+             limit: int) -> tuple[dict[str, Any] | None, bytes]:
+        """(answer, its JSON) on a miss, (None, JSON) on a hit. The cache keeps only the encoded bytes:
+        thousands of nested answer dicts would be objects for every full garbage collection to scan."""
         org_id = self.org(org)["id"] if org else None
         key = (self.version(), question, org_id, commune, limit)
-        hit = self._answers.get(key)
-        if hit is not None:
-            return hit
+        body = self._answers.get(key)
+        if body is not None:
+            with self._lock:
+                if key in self._answers:
+                    self._answers.move_to_end(key)
+            return None, body
         res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
-        entry = (res, json.dumps(res, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-        with self._lock:
-            self._answers[key] = entry
-            while len(self._answers) > self.cache_size:
-                self._answers.popitem(last=False)
-        return entry
+        body = json.dumps(res, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        if self.cache_size > 0:
+            with self._lock:
+                self._answers[key] = body
+                while len(self._answers) > self.cache_size:
+                    self._answers.popitem(last=False)
+        return res, body
 
     # -- search ---------------------------------------------------------------------------------
     def search(self, text: str, first: int) -> list[tuple[float, str, str, dict[str, Any]]]:

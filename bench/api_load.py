@@ -2,11 +2,16 @@
 
     .venv/bin/python bench/api_load.py                     # 30 s in all, 32 clients
     .venv/bin/python bench/api_load.py --duration 9 --clients 32 --workers 1
+    .venv/bin/python bench/api_load.py --questions mix        # popularity mix over 20 000 questions
+    .venv/bin/python bench/api_load.py --questions distinct   # every request a new question
 
 Checks that data is loaded, starts `qfq serve` on a free 127.0.0.1 port, warms it up, then loads each
 endpoint in turn for duration/3 seconds (and at most --max-requests requests) with `wrk` when it is
 installed (C, so the client does not steal the server's CPU), else with httpx.AsyncClient. Prints
 req/s, p50, p99, errors, and each endpoint's throughput as a ratio of /api/ping's.
+Questions: `fixed` cycles the 30 questions below (after warm-up, answer-cache hits); `mix` draws from
+20 000 distinct questions with Zipf popularity (the share an LRU answer cache serves is printed);
+`distinct` never repeats a question (every request runs the engine, and for whoHandles the executor).
 Targets: /api/ask ≥ 0.6 × /api/ping, 0 errors, whoHandles p99 ≤ 50 ms at 32 clients.
 """
 
@@ -29,6 +34,9 @@ import httpx
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from questions import distinct_questions, lru_hit_rate, zipf_stream  # noqa: E402
 
 QUESTIONS: list[tuple[str, str | None]] = [
     ("qui s'occupe du RSA ?", "meuse"),
@@ -82,17 +90,34 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def requests_for(name: str) -> list[dict[str, str]]:
+Stream = list[tuple[str, str | None]]
+
+
+def streams(mode: str, length: int) -> dict[str, Stream]:
+    """The questions each scenario sends, in order. /api/ask and whoHandles get disjoint questions, so
+    that one run does not fill the other's caches."""
+    if mode == "fixed":
+        return {"ask": QUESTIONS, "who": QUESTIONS}
+    departements = ("55", "43", "92", "972")
+    if mode == "distinct":
+        qs = distinct_questions(2 * length, departements=departements)
+        return {"ask": [(q, None) for q in qs[:length]], "who": [(q, None) for q in qs[length:]]}
+    pool = distinct_questions(40_000, departements=departements)
+    return {"ask": [(q, None) for q in zipf_stream(pool[:20_000], length, seed=1)],
+            "who": [(q, None) for q in zipf_stream(pool[20_000:], length, seed=2)]}
+
+
+def requests_for(name: str, stream: Stream) -> list[dict[str, str]]:
     """The varied requests of each scenario: method, path, body."""
     if name == "ping":
         return [{"method": "GET", "path": "/api/ping", "body": ""}]
     if name == "ask":
         return [{"method": "GET", "body": "",
                  "path": "/api/ask?" + urlencode({"q": q, **({"org": o} if o else {}), "limit": 5})}
-                for q, o in QUESTIONS]
+                for q, o in stream]
     return [{"method": "POST", "path": "/graphql",
              "body": json.dumps({"query": WHO, "variables": {"q": q, "org": o}}, ensure_ascii=False)}
-            for q, o in QUESTIONS]
+            for q, o in stream]
 
 
 # ------------------------------------------------------------------------------------------ wrk
@@ -147,10 +172,11 @@ end
 """
 
 
-def run_wrk(url: str, name: str, seconds: float, clients: int, threads: int, max_requests: int) -> Result:
+def run_wrk(url: str, name: str, reqs_list: list[dict[str, str]], seconds: float, clients: int, threads: int,
+            max_requests: int) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         reqs = Path(tmp) / "reqs.tsv"
-        reqs.write_text("".join(f"{r['method']}\t{r['path']}\t{r['body']}\n" for r in requests_for(name)),
+        reqs.write_text("".join(f"{r['method']}\t{r['path']}\t{r['body']}\n" for r in reqs_list),
                         encoding="utf-8")
         script = Path(tmp) / "bench.lua"
         script.write_text(WRK_SCRIPT)
@@ -167,8 +193,8 @@ def run_wrk(url: str, name: str, seconds: float, clients: int, threads: int, max
 
 
 # ------------------------------------------------------------------------------------------ httpx
-async def _httpx_run(url: str, name: str, seconds: float, clients: int, max_requests: int) -> Result:
-    reqs = requests_for(name)
+async def _httpx_run(url: str, name: str, reqs: list[dict[str, str]], seconds: float, clients: int,
+                     max_requests: int) -> Result:
     latencies: list[float] = []
     errors = 0
     count = 0
@@ -201,8 +227,9 @@ async def _httpx_run(url: str, name: str, seconds: float, clients: int, max_requ
     return Result(name, len(latencies), elapsed, errors, pct(0.50), pct(0.99))
 
 
-def run_httpx(url: str, name: str, seconds: float, clients: int, max_requests: int) -> Result:
-    return asyncio.run(_httpx_run(url, name, seconds, clients, max_requests))
+def run_httpx(url: str, name: str, reqs: list[dict[str, str]], seconds: float, clients: int,
+              max_requests: int) -> Result:
+    return asyncio.run(_httpx_run(url, name, reqs, seconds, clients, max_requests))
 
 
 # ------------------------------------------------------------------------------------------ server
@@ -255,6 +282,8 @@ def main() -> int:
     ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
     ap.add_argument("--no-cache", action="store_true",
                     help="serve create_app(cache=False) (1 worker): every request runs the engine / executor")
+    ap.add_argument("--questions", choices=["fixed", "mix", "distinct"], default="fixed",
+                    help="fixed: 30 questions cycled; mix: Zipf over 20 000; distinct: never the same twice")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
     if not (1 <= args.clients <= 1024 and 1 <= args.duration <= 600):
@@ -266,18 +295,21 @@ def main() -> int:
     url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"qfq-api-load-{port}.log"
     server = start_server(port, args.workers, log, cache=not args.no_cache)
+    length = 60_000
+    plan = {"ping": requests_for("ping", [])}
+    plan.update({k: requests_for(k, v) for k, v in streams(args.questions, length).items()})
     try:
-        for name in ("ping", "ask", "who"):  # warm-up: caches, parser, lookup index
-            for r in requests_for(name):
+        for name in ("ping", "ask", "who"):  # warm-up: parser, lookup index (and, for `fixed`, the caches)
+            for r in requests_for(name, QUESTIONS):
                 httpx.request(r["method"], url + r["path"], content=r["body"] or None,
                               headers={"content-type": "application/json"}, timeout=10).raise_for_status()
         per = args.duration / 3
         results = []
         for name in ("ping", "ask", "who"):
             if client == "wrk":
-                res = run_wrk(url, name, per, args.clients, args.threads, args.max_requests)
+                res = run_wrk(url, name, plan[name], per, args.clients, args.threads, args.max_requests)
             else:
-                res = run_httpx(url, name, per, args.clients, args.max_requests)
+                res = run_httpx(url, name, plan[name], per, args.clients, args.max_requests)
             results.append(res)
     finally:
         server.terminate()
@@ -286,12 +318,22 @@ def main() -> int:
     ping = results[0].rps or 1.0
     labels = {"ping": "GET /api/ping", "ask": "GET /api/ask", "who": "POST /graphql whoHandles"}
     print(f"qfq API load — data {version}, {args.clients} clients, {args.workers} worker(s), client {client}, "
-          f"{per:.0f} s per endpoint, CPUs {os.cpu_count()}, answer caches {'off' if args.no_cache else 'on'}")
+          f"{per:.0f} s per endpoint, CPUs {os.cpu_count()}, answer caches {'off' if args.no_cache else 'on'}, "
+          f"questions {args.questions}")
     print(f"{'endpoint':<28}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× ping':>8}")
     for r in results:
         print(f"{labels[r.name]:<28}{r.requests:>10}{r.rps:>10.0f}{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.errors:>8}"
               f"{r.rps / ping:>8.2f}")
     ask, who = results[1], results[2]
+    if args.questions != "fixed":
+        from api.services import ASK_CACHE_SIZE
+
+        for r in (ask, who):
+            sent = [p["path"] + p["body"] for p in plan[r.name][: r.requests]]
+            wrapped = " (the list wrapped: later requests repeat earlier ones)" if r.requests > len(plan[r.name]) else ""
+            print(f"  {labels[r.name]}: {len(set(sent))} distinct questions in {r.requests} requests; an LRU cache "
+                  f"of {ASK_CACHE_SIZE} answers would serve {100 * lru_hit_rate(sent, ASK_CACHE_SIZE):.1f} % "
+                  f"(one process){wrapped}")
     checks = {
         "ask ≥ 0.6 × ping": ask.rps >= 0.6 * ping,
         "0 errors": all(r.errors == 0 for r in results),
@@ -302,7 +344,7 @@ def main() -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"version": version, "clients": args.clients, "workers": args.workers,
-                                         "cache": not args.no_cache,
+                                         "cache": not args.no_cache, "questions": args.questions,
                                          "client": client, "results": [{**asdict(r), "rps": r.rps} for r in results],
                                          "checks": checks}, ensure_ascii=False, indent=2))
     return 0 if all(checks.values()) else 1

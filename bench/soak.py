@@ -23,20 +23,11 @@ from pathlib import Path
 
 import httpx
 import psutil
-import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from questions import distinct_questions  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def questions(n: int, seed: int = 7) -> list[str]:
-    comp = yaml.safe_load((REPO / "data" / "competences.yaml").read_text(encoding="utf-8"))["competences"]
-    phrases = [p for c in comp for p in c.get("phrases", [])]
-    import csv
-
-    with (REPO / "data" / "territories" / "communes.csv").open(encoding="utf-8") as fh:
-        communes = [r["name"] for r in csv.DictReader(fh) if r["departement"] == "55"]
-    rnd = random.Random(seed)
-    return [f"{rnd.choice(phrases)} à {rnd.choice(communes)}" for _ in range(n)]
 
 
 def free_port() -> int:
@@ -107,7 +98,7 @@ def main() -> None:
                 sys.exit("le serveur n'est pas prêt (données chargées ? lancez `qfq load`)")
             time.sleep(0.2)
         proc = psutil.Process(server.pid)
-        qs = questions(5000)
+        qs = distinct_questions(5000)
         lat: dict[str, list[float]] = {k: [] for k in ("ask", "graphql", "ping", "unit")}
         errors = {k: 0 for k in lat}
         samples: list[int] = []

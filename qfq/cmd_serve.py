@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from qfq.app import app, err
+from qfq.app import app, err, fail
 
 if TYPE_CHECKING:
     import uvicorn
@@ -51,7 +51,7 @@ def _logging(level: str) -> dict[str, Any]:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+        "formatters": {"plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
         "root": {"level": "WARNING", "handlers": ["stderr"]},
         "loggers": {"qfq": {"level": level}, "uvicorn": {"level": level}},
@@ -59,22 +59,71 @@ def _logging(level: str) -> dict[str, Any]:
 
 
 def _run_workers(config: "uvicorn.Config") -> None:
-    """uvicorn's process supervisor, with TCP_NODELAY set on the shared listening socket.
+    """uvicorn's process supervisor, each worker on its own SO_REUSEPORT listening socket.
 
-    Workers rebuild the inherited socket without its protocol number, so asyncio skips TCP_NODELAY on
-    the connections they accept and Nagle's algorithm adds ~40 ms to every keep-alive response.
-    Accepted sockets inherit the option from the listener on Linux, hence setting it here.
+    With one shared socket, whichever worker wakes first accepts a burst of connections, so
+    keep-alive clients pile up on one worker while the other idles; with one socket per worker the
+    kernel spreads new connections evenly. TCP_NODELAY is set on each listener (accepted sockets
+    inherit it): workers rebuild inherited sockets without their protocol number, so asyncio would
+    not set it, and Nagle's algorithm would add ~40 ms to keep-alive responses.
     """
-    import socket
-
     from uvicorn.supervisors import Multiprocess
 
-    sock = config.bind_socket()
+    sockets = _listeners(config.host, config.port, config.workers, config.backlog)
+
+    class Balanced(Multiprocess):
+        """Runs the stock supervision (start, health checks, restarts) one worker/socket pair at a time."""
+
+        def _each(self, step: Any) -> None:
+            procs = self.processes
+            try:
+                for k, sock in enumerate(sockets):
+                    self.processes, self.sockets, self.processes_num = procs[k : k + 1], [sock], 1
+                    step()
+                    procs[k : k + 1] = self.processes
+            finally:
+                self.processes, self.sockets, self.processes_num = procs, sockets, len(sockets)
+
+        def init_processes(self) -> None:
+            self._each(super().init_processes)
+
+        def keep_subprocess_alive(self) -> None:
+            self._each(super().keep_subprocess_alive)
+
+        def restart_all(self) -> None:
+            self._each(super().restart_all)
+
     try:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    except OSError:
-        pass
-    try:
-        Multiprocess(config, sockets=[sock]).run()
+        Balanced(config, sockets=sockets).run()
     except KeyboardInterrupt:
         pass
+
+
+def _listeners(host: str, port: int, count: int, backlog: int) -> list[Any]:
+    """`count` listening sockets sharing host:port. A plain bind first, so that a port already in use
+    (even by another reuse-port server of this user) is refused instead of silently shared."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    if port:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                fail(f"Impossible d'écouter sur {host}:{port} : {exc.strerror}. Choisissez un autre port avec --port.")
+    out: list[Any] = []
+    for _ in range(count):
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+        sock.bind((host, port))
+        port = sock.getsockname()[1]  # --port 0: the others join the port the first one got
+        sock.listen(backlog)
+        sock.set_inheritable(True)
+        out.append(sock)
+    return out

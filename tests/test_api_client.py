@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import time
@@ -160,12 +161,20 @@ def test_qfq_serve_process(loaded_store: Any, workers: int) -> None:
         url = f"http://127.0.0.1:{port}"
         ready = _wait_ready(url, proc)
         assert ready.status_code == 200 and ready.json()["status"] == "ready"
-        for _ in range(4):  # several connections: with 2 workers both answer
+        for _ in range(24):  # a new connection each time: with 2 workers the kernel spreads them
             query = '{ whoHandles(question: "collèges") { answers { unit { id } } } }'
             res = httpx.post(url + "/graphql", json={"query": query})
             assert res.status_code == 200 and res.json()["data"]["whoHandles"]["answers"]
         assert httpx.get(url + "/api/ask", params={"q": "RSA", "org": "meuse"}).json()["organisation"] == "meuse"
+        if workers > 1:  # the port is taken: a second server says so instead of sharing it
+            second = subprocess.run([QFQ, "serve", "--port", str(port), "--workers", "2"], env=qfq_env(),
+                                    capture_output=True, text=True, timeout=60)
+            assert second.returncode != 0 and f"Impossible d'écouter sur 127.0.0.1:{port}" in second.stderr
+            assert "Traceback" not in second.stderr
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    log = proc.stderr.read() if proc.stderr else ""
+    pids = set(re.findall(r"\[(\d+)\] INFO qfq\.api\.access: POST /graphql 200", log))
+    assert len(pids) == workers, log[-2000:]  # every worker took a share of the connections
     assert loaded_store.ping()  # the session's graph server survived the serving process
