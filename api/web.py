@@ -163,26 +163,43 @@ def communes(request: Request) -> Response:
 
 # ---------------------------------------------------------------------------------------- unit
 def unit_data(store: Any, uid: str) -> dict[str, Any] | None:
-    """Everything the unit page shows (also its JSON twin), or None for an unknown unit."""
-    rows = store.read("web_unit", {"id": uid})
+    """Everything the unit page shows (also its JSON twin), or None for an unknown unit. Read with the
+    batched `api_*` queries the GraphQL loaders use (here for one unit), so both say the same."""
+    one = {"ids": [uid]}
+    rows = store.read("api_units_by_ids", one)
     if not rows:
         return None
-    u = rows[0]
-    p = {"id": uid}
-    chain = store.read("web_unit_chain", p)  # top first, the unit last
+    u = rows[0]["unit"]
+    org = next((r["organisation"] for r in store.read("api_organisations") if r["organisation"]["id"] == u["org"]),
+               {"id": u["org"], "name": u["org"]})
+    children = [r["unit"] for r in store.read("api_unit_children", one)]
+    heads = {r["id"]: r["role"].get("title") for r in store.read("api_unit_heads", {"ids": [uid, *(c["id"] for c in children)]})}
+
+    def brief(n: dict[str, Any]) -> dict[str, Any]:
+        return {"id": n["id"], "name": n["name"], "kind": n.get("kind")}
+
+    def by_name(items: list[dict[str, Any]], key: str = "name") -> list[dict[str, Any]]:
+        return sorted(items, key=lambda x: (x[key] is None, x[key] or ""))
+
     data: dict[str, Any] = {
-        "id": u["id"], "name": u["name"], "kind": u["kind"], "aliases": u["aliases"] or [],
-        "head": u["head"], "note": u["note"],
-        "organisation": {"id": u["org_id"], "name": u["org_name"]},
-        "evidence": {"source": u["source"], "quote": u["quote"]},
-        "chain": [{"id": c["id"], "name": c["name"], "kind": c["kind"]} for c in chain if c["id"] != uid],
-        "missions": [{"text": m["text"], "position": m["position"], "source": m["source"]}
-                     for m in store.read("web_unit_missions", p)],
-        "competences": store.read("web_unit_competences", p),
-        "territories": store.read("web_unit_territories", p),
-        "sites": store.read("web_unit_sites", p),
-        "children": store.read("web_unit_children", p),
-        "partners": store.read("web_unit_partners", p),
+        "id": u["id"], "name": u["name"], "kind": u.get("kind"), "aliases": u.get("aliases") or [],
+        "head": heads.get(uid), "note": u.get("note"),
+        "organisation": {"id": org["id"], "name": org["name"]},
+        "evidence": {"source": u.get("source"), "quote": u.get("quote")},
+        "chain": [brief(r["unit"]) for r in reversed(store.read("api_unit_ancestors", one))],  # top first
+        "missions": [{"text": m["text"], "position": m.get("position"), "source": m.get("source")}
+                     for m in (r["mission"] for r in store.read("api_unit_missions", one))],
+        "competences": by_name([{"code": r["competence"]["code"], "label": r["competence"].get("label"),
+                                 "level": r["competence"].get("level"), "source": r["source"], "quote": r["quote"]}
+                                for r in store.read("api_unit_competences", one)], "label"),
+        "territories": by_name([{**brief(r["territory"]), "source": r["source"], "quote": r["quote"]}
+                                for r in store.read("api_unit_territories", one)]),
+        "sites": by_name([{**brief(r["site"]), "managed_by": r["site"].get("managed_by"),
+                           "commune_id": r["commune_id"], "commune": r["commune"], "source": r["source"],
+                           "quote": r["quote"]} for r in store.read("api_unit_sites", one)]),
+        "children": by_name([{**brief(c), "head": heads.get(c["id"])} for c in children]),
+        "partners": by_name([{**brief(r["partner"]), "source": r["source"], "quote": r["quote"]}
+                             for r in store.read("api_unit_partners", one)]),
     }
     data["graph"] = neighbourhood(data)
     return data
@@ -247,23 +264,27 @@ def unit_page(request: Request) -> Response:
 
 # ---------------------------------------------------------------------------------------- organisation
 def org_data(store: Any, oid: str) -> dict[str, Any] | None:
-    rows = store.read("web_organisation", {"id": oid})
-    if not rows:
+    """The organisation page (and its JSON twin), read with the queries the GraphQL API uses."""
+    o = next((r for r in store.read("api_organisations") if r["organisation"]["id"] == oid), None)
+    if o is None:
         return None
-    o = rows[0]
-    units = store.read("web_organisation_units", {"id": oid})
+    units = [r["unit"] for r in store.read("api_org_units", {"org": oid})]
+    heads = {r["id"]: r["role"].get("title") for r in store.read("api_unit_heads", {"ids": [u["id"] for u in units]})}
+    terr = store.read("api_territories_by_ids", {"ids": [o["territory"]]}) if o["territory"] else []
+    sources = [r["source"] for r in store.read("api_org_sources", {"ids": [oid]})]
     children: dict[str | None, list[dict[str, Any]]] = {}
     for u in units:
-        children.setdefault(u["parent"], []).append(u)
+        children.setdefault(u.get("parent"), []).append(u)
 
     def tree(parent: str | None, seen: frozenset[str]) -> list[dict[str, Any]]:
-        return [{"id": u["id"], "name": u["name"], "kind": u["kind"], "head": u["head"],
+        return [{"id": u["id"], "name": u["name"], "kind": u.get("kind"), "head": heads.get(u["id"]),
                  "children": tree(u["id"], seen | {u["id"]}) if u["id"] not in seen else []}
                 for u in children.get(parent, [])]
 
-    return {"id": o["id"], "name": o["name"], "kind": o["kind"], "aliases": o["aliases"] or [],
-            "territory": {"id": o["territory_id"], "name": o["territory"]} if o["territory_id"] else None,
-            "sources": [s for s in o["sources"] if s.get("id")], "unit_count": len(units),
+    org = o["organisation"]
+    return {"id": org["id"], "name": org["name"], "kind": org.get("kind"), "aliases": org.get("aliases") or [],
+            "territory": {"id": o["territory"], "name": terr[0]["territory"]["name"]} if terr else None,
+            "sources": [{"id": src["id"], "title": src.get("title")} for src in sources], "unit_count": len(units),
             "chart": tree(None, frozenset())}
 
 
