@@ -256,7 +256,8 @@ def start_server(port: int, workers: int, log: Path, cache: bool) -> subprocess.
                "--workers", str(workers)]
     else:
         cmd = [sys.executable, "-c", "import uvicorn; from api.app import create_app; "
-               f"uvicorn.run(create_app(cache=False), host='127.0.0.1', port={port}, log_level='warning')"]
+               f"uvicorn.run(create_app(cache=False), host='127.0.0.1', port={port}, log_level='warning', "
+               "loop='asyncio')"]
     proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, cwd=REPO)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
