@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 
 from lookup.candidates import ALPHA, candidates
 from lookup.index import Index, build_index, read_records
-from lookup.text import ELISIONS, STOP_WORDS, contains_phrase, fold, stem, stems, words
+from lookup.text import ELISIONS, STOP_WORDS, contains_phrase, fold, stem, words
 
 MAX_QUESTION = 500
 MAX_LIMIT = 50
@@ -377,12 +377,13 @@ def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], 
         return sum(idx.unit_idf.get(t, 0.0) * w for t, w in qterms.items() if t in ss)
 
     options: list[tuple[float, str, dict | None]] = []
-    for name in [unit.name, *unit.aliases]:
-        options.append((3.0 * overlap(set(stems(name))), name, _ev(unit.source, unit.quote)))
+    names = 1 + len(unit.aliases)  # unit.labels: name, aliases, then one per site
+    for name, ss in unit.labels[:names]:
+        options.append((3.0 * overlap(ss), name, _ev(unit.source, unit.quote)))
     for m in unit.missions:
         options.append((1.5 * overlap(m.stems), m.text, _ev(m.source, m.text)))  # concrete wording first
-    for sname, _terr, src, quote in unit.sites:
-        options.append((1.5 * overlap(set(stems(sname))), sname, _ev(src or unit.source, quote or unit.quote)))
+    for (sname, ss), (_name, _terr, src, quote) in zip(unit.labels[names:], unit.sites):
+        options.append((1.5 * overlap(ss), sname, _ev(src or unit.source, quote or unit.quote)))
     if ci is not None:
         for hci, src, quote in unit.handles:
             if hci == ci:

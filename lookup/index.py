@@ -62,6 +62,7 @@ class Unit:
     sites: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)  # name, terr, src, quote
     cover: set[str] = field(default_factory=set)  # territory ids it operates in or has a site in
     name_stems: list[tuple[str, ...]] = field(default_factory=list)  # name and each alias
+    labels: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, aliases, sites: text, stems
 
 
 @dataclass
@@ -174,6 +175,7 @@ def build_index(records: Records, version: str | None = None) -> Index:
             u.depth += 1
             p = units[by_id[p]].parent
         u.name_stems = [tuple(stems(n)) for n in [u.name, *u.aliases] if stems(n)]
+        u.labels = [(n, frozenset(stems(n))) for n in [u.name, *u.aliases]]
 
     comps: list[Competence] = []
     comp_by_code: dict[str, int] = {}
@@ -219,6 +221,7 @@ def build_index(records: Records, version: str | None = None) -> Index:
             u.sites.append((r["name"], r.get("territory"), r.get("source"), r.get("quote")))
             if r.get("territory"):
                 u.cover.add(str(r["territory"]))
+            u.labels.append((r["name"], frozenset(stems(r["name"]))))
 
     communes: dict[str, Commune] = {}
     terr_names: dict[str, str] = {}
