@@ -104,7 +104,8 @@ class Engine:
         except (TypeError, ValueError):
             limit = 5
         idx = self.index()
-        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+        if not text.isprintable():  # control, format, unassigned… characters become spaces
+            text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
         if org is not None and org not in idx.orgs:
             raise UnknownOrganisation(f"Organisation inconnue : {org!r}. Connues : {', '.join(sorted(idx.orgs))}.")
         all_words = words(text)
@@ -289,7 +290,7 @@ def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[i
     """Put a unit before its ancestor when both carry (nearly) the same evidence. After a move the same
     position is examined again: what precedes it is unchanged, and so is the set of units after it."""
     out = list(ranked)
-    above = {u: set(_ancestors(idx, u)) for u, _ in out}
+    above = {u: set(idx.units[u].ancestors) for u, _ in out}
     i = moves = 0
     while i < len(out) and moves < 50:
         ui, si = out[i]
@@ -333,19 +334,10 @@ def _collapse_replicas(idx: Index, ranked: list[tuple[int, float]], scores: dict
     return out
 
 
-def _ancestors(idx: Index, u: int) -> list[int]:
-    """The unit's parent, grand-parent… up to the top (bounded: the data forbids cycles)."""
-    out, p = [], idx.units[u].parent
-    while p in idx.by_id and len(out) < 64:
-        out.append(idx.by_id[p])
-        p = idx.units[idx.by_id[p]].parent
-    return out
-
-
 def _common_ancestor(idx: Index, members: list[int]) -> int | None:
-    common = _ancestors(idx, members[0])
+    common = list(idx.units[members[0]].ancestors)
     for m in members[1:]:
-        anc = set(_ancestors(idx, m))
+        anc = set(idx.units[m].ancestors)
         common = [a for a in common if a in anc]
     return common[0] if common else None
 
@@ -354,7 +346,7 @@ def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int,
             qterms: dict[str, float]) -> dict:
     unit = idx.units[u]
     org = idx.orgs[unit.org]
-    chain = [{"id": a.id, "name": a.name, "kind": a.kind} for a in map(idx.units.__getitem__, _ancestors(idx, u))]
+    chain = [{"id": a.id, "name": a.name, "kind": a.kind} for a in map(idx.units.__getitem__, unit.ancestors)]
     matched, evidence = _evidence(idx, unit, ci, cscores, qterms)
     comp = idx.competences[ci] if ci is not None else None
     return {

@@ -56,6 +56,7 @@ class Unit:
     head: str | None
     parent: str | None
     depth: int = 0
+    ancestors: tuple[int, ...] = ()  # parent, grand-parent… up to the top
     missions: list[Mission] = field(default_factory=list)
     handles: list[tuple[int, str | None, str | None]] = field(default_factory=list)  # comp idx, source, quote
     partners: list[tuple[str, str]] = field(default_factory=list)
@@ -169,11 +170,11 @@ def build_index(records: Records, version: str | None = None) -> Index:
         if o.units:
             o.span = (o.units[0], o.units[-1] + 1)
     for u in units:
-        seen, p = set(), u.parent
-        while p in by_id and p not in seen:
-            seen.add(p)
-            u.depth += 1
+        chain, p = [], u.parent
+        while p in by_id and by_id[p] not in chain:
+            chain.append(by_id[p])
             p = units[by_id[p]].parent
+        u.ancestors, u.depth = tuple(chain), len(chain)
         u.name_stems = [tuple(stems(n)) for n in [u.name, *u.aliases] if stems(n)]
         u.labels = [(n, frozenset(stems(n))) for n in [u.name, *u.aliases]]
 
