@@ -91,6 +91,15 @@ def _ask(request: Request, q: str, org: str | None, commune: str | None) -> dict
     return engine.ask(q, org=org, commune=commune, limit=ANSWERS)
 
 
+def _org_rows(request: Request, store: Any) -> list[dict[str, Any]]:
+    """The organisations as the API knows them ({id, name, kind, aliases, territory}): from the app's
+    per-version memo when it has one, else read."""
+    services = getattr(request.app.state, "services", None)
+    if services is not None:
+        return services.organisations()
+    return [{**r["organisation"], "territory": r["territory"]} for r in store.read("api_organisations")]
+
+
 def _organisations(store: Any) -> list[dict[str, Any]]:
     return store.read("web_organisations")
 
@@ -162,7 +171,7 @@ def communes(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------------------------------- unit
-def unit_data(store: Any, uid: str) -> dict[str, Any] | None:
+def unit_data(store: Any, uid: str, organisations: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Everything the unit page shows (also its JSON twin), or None for an unknown unit. Read with the
     batched `api_*` queries the GraphQL loaders use (here for one unit), so both say the same."""
     one = {"ids": [uid]}
@@ -170,8 +179,7 @@ def unit_data(store: Any, uid: str) -> dict[str, Any] | None:
     if not rows:
         return None
     u = rows[0]["unit"]
-    org = next((r["organisation"] for r in store.read("api_organisations") if r["organisation"]["id"] == u["org"]),
-               {"id": u["org"], "name": u["org"]})
+    org = next((o for o in organisations if o["id"] == u["org"]), {"id": u["org"], "name": u["org"]})
     children = [r["unit"] for r in store.read("api_unit_children", one)]
     heads = {r["id"]: r["role"].get("title") for r in store.read("api_unit_heads", {"ids": [uid, *(c["id"] for c in children)]})}
 
@@ -249,7 +257,7 @@ def unit_page(request: Request) -> Response:
     uid, as_json = _split_json(request.path_params["id"])
     try:
         store = _store(request)
-        data = unit_data(store, uid) if len(uid) <= MAX_TEXT else None
+        data = unit_data(store, uid, _org_rows(request, store)) if len(uid) <= MAX_TEXT else None
         sources = _sources(store) if data and not as_json else {}
     except StoreError as exc:
         return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
@@ -263,14 +271,14 @@ def unit_page(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------------------------------- organisation
-def org_data(store: Any, oid: str) -> dict[str, Any] | None:
+def org_data(store: Any, oid: str, organisations: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The organisation page (and its JSON twin), read with the queries the GraphQL API uses."""
-    o = next((r for r in store.read("api_organisations") if r["organisation"]["id"] == oid), None)
-    if o is None:
+    org = next((o for o in organisations if o["id"] == oid), None)
+    if org is None:
         return None
     units = [r["unit"] for r in store.read("api_org_units", {"org": oid})]
     heads = {r["id"]: r["role"].get("title") for r in store.read("api_unit_heads", {"ids": [u["id"] for u in units]})}
-    terr = store.read("api_territories_by_ids", {"ids": [o["territory"]]}) if o["territory"] else []
+    terr = store.read("api_territories_by_ids", {"ids": [org["territory"]]}) if org.get("territory") else []
     sources = [r["source"] for r in store.read("api_org_sources", {"ids": [oid]})]
     children: dict[str | None, list[dict[str, Any]]] = {}
     for u in units:
@@ -281,9 +289,8 @@ def org_data(store: Any, oid: str) -> dict[str, Any] | None:
                  "children": tree(u["id"], seen | {u["id"]}) if u["id"] not in seen else []}
                 for u in children.get(parent, [])]
 
-    org = o["organisation"]
     return {"id": org["id"], "name": org["name"], "kind": org.get("kind"), "aliases": org.get("aliases") or [],
-            "territory": {"id": o["territory"], "name": terr[0]["territory"]["name"]} if terr else None,
+            "territory": {"id": org["territory"], "name": terr[0]["territory"]["name"]} if terr else None,
             "sources": [{"id": src["id"], "title": src.get("title")} for src in sources], "unit_count": len(units),
             "chart": tree(None, frozenset())}
 
@@ -292,7 +299,8 @@ def organisation_page(request: Request) -> Response:
     """GET /organisation/{id} (foldable org chart) and /organisation/{id}.json."""
     oid, as_json = _split_json(request.path_params["id"])
     try:
-        data = org_data(_store(request), oid) if len(oid) <= MAX_TEXT else None
+        store = _store(request)
+        data = org_data(store, oid, _org_rows(request, store)) if len(oid) <= MAX_TEXT else None
     except StoreError as exc:
         return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
     if data is None:

@@ -41,6 +41,7 @@ class FalkorStore:
             self._db = falkordb.FalkorDB(host=host, port=port, password=password, username=username,
                                          socket_connect_timeout=5, socket_timeout=120)
             self._conn: redis.Redis = self._db.connection
+            self._graphs: dict[str, Any] = {}
             self._conn.ping()
         except redis.AuthenticationError:
             raise StoreUnavailable(
@@ -91,11 +92,22 @@ class FalkorStore:
     def run_text(self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False) -> list[Row]:
         return self._run(self.active_graph(), cypher, params, write=write)
 
+    def _graph(self, name: str) -> Any:
+        """The client's handle on a graph key, kept: a handle caches the graph's label and property names
+        (refreshed when the server reports a new schema version); a fresh handle per query asked the
+        server for them again each time, ~1 ms per query returning nodes."""
+        g = self._graphs.get(name)
+        if g is None:
+            if len(self._graphs) >= 8:  # keys of earlier loads are deleted: forget their handles
+                self._graphs.clear()
+            g = self._graphs[name] = self._db.select_graph(name)
+        return g
+
     def _run(self, graph: str, cypher: str, params: Mapping[str, Any] | None, write: bool) -> list[Row]:
         clean = check_params(params)
         try:
-            res = self._call(lambda: self._db.select_graph(graph).query(cypher, clean) if write
-                             else self._db.select_graph(graph).ro_query(cypher, clean))
+            res = self._call(lambda: self._graph(graph).query(cypher, clean) if write
+                             else self._graph(graph).ro_query(cypher, clean))
         except redis.ResponseError as exc:
             if not write and "empty key" in str(exc):
                 return []  # nothing loaded yet: an empty graph answers nothing
