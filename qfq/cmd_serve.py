@@ -25,6 +25,7 @@ def serve(
 
     from qfq.app import open_graph
 
+    _check_port(host, port)
     # Opened here so the embedded graph server belongs to this (parent) process and outlives workers.
     store = open_graph()
     meta = store.read("meta")
@@ -101,19 +102,27 @@ def _run_workers(config: "uvicorn.Config") -> None:
         pass
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port already in use, in French, before starting anything. A plain bind (no
+    SO_REUSEPORT) also fails when another reuse-port server of this user listens there, which the
+    workers' own binds would otherwise silently share."""
+    import socket
+
+    if not port:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            fail(f"Impossible d'écouter sur {host}:{port} : {exc.strerror}. Choisissez un autre port avec --port.")
+
+
 def _listeners(host: str, port: int, count: int, backlog: int) -> list[Any]:
-    """`count` listening sockets sharing host:port. A plain bind first, so that a port already in use
-    (even by another reuse-port server of this user) is refused instead of silently shared."""
+    """`count` listening sockets sharing host:port (the first one's port when `port` is 0)."""
     import socket
 
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    if port:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind((host, port))
-            except OSError as exc:
-                fail(f"Impossible d'écouter sur {host}:{port} : {exc.strerror}. Choisissez un autre port avec --port.")
     out: list[Any] = []
     for _ in range(count):
         sock = socket.socket(family, socket.SOCK_STREAM)
