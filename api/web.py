@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -252,22 +253,30 @@ def neighbourhood(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
-def unit_page(request: Request) -> Response:
-    """GET /unit/{id} (HTML) and /unit/{id}.json (its JSON twin)."""
-    uid, as_json = _split_json(request.path_params["id"])
+def _entity_page(request: Request, read: Callable[[Any, str], dict[str, Any] | None],
+                 html: Callable[[Any, dict[str, Any]], Response], unknown_json: str, unknown_html: str) -> Response:
+    """A page and its JSON twin (`….json`): a French 404 for an unknown id, 503 when the graph is down."""
+    key, as_json = _split_json(request.path_params["id"])
     try:
         store = _store(request)
-        data = unit_data(store, uid, _org_rows(request, store)) if len(uid) <= MAX_TEXT else None
-        sources = _sources(store) if data and not as_json else {}
+        data = read(store, key) if len(key) <= MAX_TEXT else None
+        page = html(store, data) if data is not None and not as_json else None
     except StoreError as exc:
         return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
     if data is None:
         if as_json:
-            return json_page({"error": f"Unité inconnue : {uid}", "code": "NOT_FOUND"}, 404)
-        return not_found(f"Aucune unité ne porte l'identifiant « {uid} ».")
-    if as_json:
-        return json_page(data)
-    return render("unit.html", title=f"{data['name']} — {data['organisation']['name']}", u=data, sources=sources)
+            return json_page({"error": f"{unknown_json} : {key}", "code": "NOT_FOUND"}, 404)
+        return not_found(unknown_html.format(key))
+    return json_page(data) if page is None else page
+
+
+def unit_page(request: Request) -> Response:
+    """GET /unit/{id} (HTML) and /unit/{id}.json (its JSON twin)."""
+    return _entity_page(
+        request, lambda store, uid: unit_data(store, uid, _org_rows(request, store)),
+        lambda store, u: render("unit.html", title=f"{u['name']} — {u['organisation']['name']}", u=u,
+                                sources=_sources(store)),
+        "Unité inconnue", "Aucune unité ne porte l'identifiant « {} ».")
 
 
 # ---------------------------------------------------------------------------------------- organisation
@@ -297,19 +306,10 @@ def org_data(store: Any, oid: str, organisations: list[dict[str, Any]]) -> dict[
 
 def organisation_page(request: Request) -> Response:
     """GET /organisation/{id} (foldable org chart) and /organisation/{id}.json."""
-    oid, as_json = _split_json(request.path_params["id"])
-    try:
-        store = _store(request)
-        data = org_data(store, oid, _org_rows(request, store)) if len(oid) <= MAX_TEXT else None
-    except StoreError as exc:
-        return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
-    if data is None:
-        if as_json:
-            return json_page({"error": f"Organisation inconnue : {oid}", "code": "NOT_FOUND"}, 404)
-        return not_found(f"Aucune organisation ne porte l'identifiant « {oid} ».")
-    if as_json:
-        return json_page(data)
-    return render("organisation.html", title=f"Organigramme — {data['name']}", o=data)
+    return _entity_page(
+        request, lambda store, oid: org_data(store, oid, _org_rows(request, store)),
+        lambda store, o: render("organisation.html", title=f"Organigramme — {o['name']}", o=o),
+        "Organisation inconnue", "Aucune organisation ne porte l'identifiant « {} ».")
 
 
 def organisations_page(request: Request) -> Response:
