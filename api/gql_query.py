@@ -34,6 +34,14 @@ def _connection(rows: list[Row], kind: str, first: int, after: str | None, make:
         start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None))
 
 
+async def _by_key(loader: Any, key: str, make: Any, missing: str) -> Any:
+    """One node by its key through the request's DataLoader; an unknown key is a NOT_FOUND error."""
+    row = await loader.load(key)
+    if row is None:
+        raise not_found(missing)
+    return make(row)
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="Qui s'occupe de … ? Ranked units with the passage that justifies each "
@@ -68,10 +76,8 @@ class Query:
 
     @strawberry.field(description="A unit by id (« meuse:service-acces-aux-droits »).")
     async def unit(self, info: Info, id: ID) -> Unit | None:
-        row = await info.context.loaders.unit.load(str(id))
-        if row is None:
-            raise not_found(f"Unité inconnue : {id!r}. Les identifiants sont de la forme « meuse:cabinet ».")
-        return Unit.of(row)
+        return await _by_key(info.context.loaders.unit, str(id), Unit.of,
+                             f"Unité inconnue : {id!r}. Les identifiants sont de la forme « meuse:cabinet ».")
 
     @strawberry.field(description="Units, filtered, as a connection in id order.")
     async def units(self, info: Info, organisation: str | None = None, kind: str | None = None,
@@ -89,10 +95,7 @@ class Query:
 
     @strawberry.field(description="A reference competence by code (« rsa », « colleges »…).")
     async def competence(self, info: Info, code: str) -> Competence | None:
-        row = await info.context.loaders.competence.load(code)
-        if row is None:
-            raise not_found(f"Compétence inconnue : {code!r}.")
-        return Competence.of(row)
+        return await _by_key(info.context.loaders.competence, code, Competence.of, f"Compétence inconnue : {code!r}.")
 
     @strawberry.field(description="Every reference competence, by code.")
     async def competences(self, info: Info) -> list[Competence]:
@@ -100,10 +103,7 @@ class Query:
 
     @strawberry.field(description="A partner by id (« caf », « france-travail »…).")
     async def partner(self, info: Info, id: ID) -> Partner | None:
-        row = await info.context.loaders.partner.load(str(id))
-        if row is None:
-            raise not_found(f"Partenaire inconnu : {id!r}.")
-        return Partner.of(row)
+        return await _by_key(info.context.loaders.partner, str(id), Partner.of, f"Partenaire inconnu : {id!r}.")
 
     @strawberry.field(description="Every partner, by id.")
     async def partners(self, info: Info) -> list[Partner]:
@@ -112,10 +112,8 @@ class Query:
     @strawberry.field(description="A territory by code: INSEE commune or département code, EPCI SIREN, "
                                   "« region-44 », « canton-5501 ».")
     async def territory(self, info: Info, code: str) -> Territory | None:
-        row = await info.context.loaders.territory.load(code.strip())
-        if row is None:
-            raise not_found(f"Territoire inconnu : {code!r} (code INSEE attendu, ex. « 55029 »).")
-        return Territory.of(row)
+        return await _by_key(info.context.loaders.territory, code.strip(), Territory.of,
+                             f"Territoire inconnu : {code!r} (code INSEE attendu, ex. « 55029 »).")
 
     @strawberry.field(description="Communes (of one organisation's territory), as a connection in INSEE code order.")
     async def communes(self, info: Info, organisation: str | None = None, name_contains: str | None = None,
