@@ -27,7 +27,7 @@ from api.http_graphql import GraphQLHTTP
 from api.limits import MAX_BODY, BodyLimitMiddleware
 from api.rest import error, rest_routes
 from api.schema import build_schema
-from api.services import ASK_CACHE_SIZE, Services
+from api.services import CACHE_BYTES, Services
 from api.web import web_routes
 
 log = logging.getLogger("qfq.api")
@@ -50,7 +50,7 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
         own = store is None
         st = store if store is not None else await run_in_threadpool(open_store)
         engine = Engine.from_store(st)
-        services = Services(st, engine, check_every=version_check, cache_size=ASK_CACHE_SIZE if cache else 0)
+        services = Services(st, engine, check_every=version_check, cache_bytes=CACHE_BYTES if cache else 0)
         app.state.store, app.state.engine, app.state.services = st, engine, services
         try:
             version = services.version()
@@ -70,7 +70,7 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
                 if server is not None:
                     server.stop()
 
-    graphql = GraphQLHTTP(build_schema(), cache_size=2048 if cache else 0)
+    graphql = GraphQLHTTP(build_schema(), cache_bytes=CACHE_BYTES if cache else 0)
     routes: list[BaseRoute] = [Route("/graphql", graphql.__call__, name="graphql",
                                         methods=["GET", "POST", "PUT", "PATCH", "DELETE"]), *rest_routes()]
     routes += web_routes()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import OrderedDict
 from typing import Any
 
 from graphql import GraphQLError
@@ -27,7 +26,9 @@ from strawberry.types.graphql import OperationType
 from graph.errors import BadParameter, StoreError
 
 from api.context import Context
+from api.jsonbody import dump
 from api.loaders import Loaders
+from api.services import CACHE_BYTES, body_cache, remember
 
 log = logging.getLogger("qfq.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -131,7 +132,7 @@ def check_params(p: dict[str, Any]) -> tuple[str, str | None, dict[str, Any] | N
 
 
 def respond(media: str, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = dump(payload)
     return Response(body, status_code=status, headers=headers, media_type=f"{media}; charset=utf-8")
 
 
@@ -139,36 +140,16 @@ def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
     return [e.formatted for e in errors]
 
 
-class ResponseCache:
-    """Bounded LRU of successful responses. The graph only changes through `qfq load`, which bumps the
-    data version that is part of every key, so a cached answer is exactly what executing would give."""
-
-    def __init__(self, size: int = 2048, max_bytes: int = 256 * 1024) -> None:
-        self.size = size
-        self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-
-    def get(self, key: tuple[Any, ...]) -> bytes | None:
-        body = self._items.get(key)
-        if body is not None:
-            self._items.move_to_end(key)
-        return body
-
-    def put(self, key: tuple[Any, ...], body: bytes) -> None:
-        if self.size <= 0 or len(body) > self.max_bytes:
-            return
-        self._items[key] = body
-        while len(self._items) > self.size:
-            self._items.popitem(last=False)
-
-
 class GraphQLHTTP:
     """The /graphql endpoint (a Starlette endpoint callable)."""
 
-    def __init__(self, schema: Schema, graphiql: bool = True, cache_size: int = 2048) -> None:
+    def __init__(self, schema: Schema, graphiql: bool = True, cache_bytes: int = CACHE_BYTES) -> None:
+        """Error-free responses are cached (`cache_bytes` in all, 0: none). The graph only changes through
+        `qfq load`, which bumps the data version that is part of every key, so a cached response is exactly
+        what executing would give."""
         self.schema = schema
         self.graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
-        self.cache = ResponseCache(cache_size)
+        self.cache = body_cache(cache_bytes) if cache_bytes > 0 else None
 
     async def __call__(self, request: Request) -> Response:
         media = negotiate(request.headers.get("accept")) or JSON
@@ -201,7 +182,7 @@ class GraphQLHTTP:
         key = (services.version(), media, request.method, query, name,
                json.dumps(variables, sort_keys=True, ensure_ascii=False) if variables else None,
                json.dumps(extensions, sort_keys=True, ensure_ascii=False) if extensions else None)
-        cached = self.cache.get(key)
+        cached = self.cache.get(key) if self.cache is not None else None
         if cached is not None:
             return Response(cached, media_type=f"{media}; charset=utf-8")
         context = Context(services=services, loaders=Loaders(services.store), request=request)
@@ -235,6 +216,6 @@ class GraphQLHTTP:
         if result.extensions:
             payload["extensions"] = result.extensions
         response = respond(media, status, payload)
-        if status == 200 and not errors:
-            self.cache.put(key, bytes(response.body))
+        if status == 200 and not errors and self.cache is not None:
+            remember(self.cache, key, bytes(response.body))
         return response

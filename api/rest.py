@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -14,13 +13,14 @@ from starlette.routing import Route
 from graph.errors import BadParameter, StoreError
 from lookup.engine import LookupError_
 
+from api.jsonbody import dump
 from api.limits import MAX_ANSWERS, MAX_QUESTION, MAX_TEXT
 
 log = logging.getLogger("qfq.api")
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = dump(payload)
     return Response(body, status_code=status, headers=headers, media_type="application/json; charset=utf-8")
 
 

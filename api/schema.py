@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
+from cachetools import LRUCache
 from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter,
@@ -64,21 +64,17 @@ class TextValidationCache(SchemaExtension):
     the text determines the document (same parser, same options, same schema and rules) and hashes in
     microseconds. Bounded LRU, shared by the requests of one schema."""
 
-    def __init__(self, cache: OrderedDict[tuple[Any, ...], list[GraphQLError]], size: int) -> None:
-        self.cache, self.size = cache, size
+    def __init__(self, cache: LRUCache[tuple[Any, ...], list[GraphQLError]]) -> None:
+        self.cache = cache
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
         key = (ctx.query, tuple(ctx.validation_rules))
         errors = self.cache.get(key)
-        if errors is not None:
-            self.cache.move_to_end(key)
-        else:
+        if errors is None:
             assert ctx.graphql_document is not None
             errors = validate_document(ctx.schema._schema, ctx.graphql_document, ctx.validation_rules)
             self.cache[key] = errors
-            while len(self.cache) > self.size:
-                self.cache.popitem(last=False)
         ctx.pre_execution_errors = errors
         yield
 
@@ -86,14 +82,14 @@ class TextValidationCache(SchemaExtension):
 def build_schema() -> strawberry.Schema:
     """The schema with its protections. Extensions are built per request; the depth and alias rules are
     made once and shared, so the validation cache recognises a document it has already checked."""
-    validated: OrderedDict[tuple[Any, ...], list[GraphQLError]] = OrderedDict()
+    validated: LRUCache[tuple[Any, ...], list[GraphQLError]] = LRUCache(maxsize=512)
     rules = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
              *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(rules),
-        lambda: TextValidationCache(validated, 512),
+        lambda: TextValidationCache(validated),
         lambda: _Masker(should_mask_error=_should_mask),
     ]
     return QfqSchema(query=Query, extensions=extensions,

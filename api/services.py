@@ -5,19 +5,32 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from cachetools import LRUCache
 from rapidfuzz import fuzz, process
 
 from graph.store import Store
 from lookup.engine import Engine
 from lookup.text import fold
 
+from api.jsonbody import dump
 from api.orgs import OrgIndex
 
-ASK_CACHE_SIZE = 4096
+CACHE_BYTES = 64 * 1024 * 1024  # per cache and per worker: some 30 000 answers of 2 KB
+MAX_CACHED_BODY = 256 * 1024  # a larger response is recomputed rather than evicting hundreds of answers
+
+
+def body_cache(max_bytes: int = CACHE_BYTES) -> LRUCache[tuple[Any, ...], bytes]:
+    """A least-recently-used cache of encoded responses, bounded by their total size in bytes. Only the
+    bytes are kept: thousands of nested answer dicts would be objects for every full collection to scan."""
+    return LRUCache(maxsize=max(max_bytes, 1), getsizeof=len)
+
+
+def remember(cache: LRUCache[tuple[Any, ...], bytes], key: tuple[Any, ...], body: bytes) -> None:
+    if 0 < len(body) <= min(MAX_CACHED_BODY, cache.maxsize - 1):
+        cache[key] = body
 
 
 @dataclass
@@ -28,16 +41,19 @@ class Services:
     store: Store
     engine: Engine
     check_every: float = 2.0
-    cache_size: int = ASK_CACHE_SIZE
+    cache_bytes: int = CACHE_BYTES  # 0: no answer cache
     _version: str | None = None
     _checked: float = -1e9
     _orgs: OrgIndex = field(default_factory=lambda: OrgIndex([]))
-    _answers: OrderedDict[tuple[Any, ...], bytes] = field(default_factory=OrderedDict)
+    _answers: LRUCache[tuple[Any, ...], bytes] = field(init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _catalog_version: str | None = None
     _items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     _names: list[str] = field(default_factory=list)
     _owners: list[tuple[int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._answers = body_cache(self.cache_bytes)
 
     def version(self) -> str | None:
         """The loaded data version (None when the graph is empty)."""
@@ -74,23 +90,18 @@ class Services:
 
     def _ask(self, question: str, org: str | None, commune: str | None,
              limit: int) -> tuple[dict[str, Any] | None, bytes]:
-        """(answer, its JSON) on a miss, (None, JSON) on a hit. The cache keeps only the encoded bytes:
-        thousands of nested answer dicts would be objects for every full garbage collection to scan."""
+        """(answer, its JSON) on a miss, (None, JSON) on a hit."""
         org_id = self.org(org)["id"] if org else None
         key = (self.version(), question, org_id, commune, limit)
-        body = self._answers.get(key)
+        with self._lock:
+            body = self._answers.get(key)
         if body is not None:
-            with self._lock:
-                if key in self._answers:
-                    self._answers.move_to_end(key)
             return None, body
         res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
-        body = json.dumps(res, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        if self.cache_size > 0:
+        body = dump(res)
+        if self.cache_bytes > 0:
             with self._lock:
-                self._answers[key] = body
-                while len(self._answers) > self.cache_size:
-                    self._answers.popitem(last=False)
+                remember(self._answers, key, body)
         return res, body
 
     # -- search ---------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ or style anywhere, every asset is served from /static.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +26,7 @@ from graphql import GraphQLError
 from lookup.engine import LookupError_
 
 from api import exports
+from api.jsonbody import dump
 
 log = logging.getLogger("qfq.web")
 HERE = Path(__file__).resolve().parent
@@ -65,7 +65,7 @@ def render(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
 
 
 def json_page(payload: Any, status: int = 200) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = dump(payload)
     return Response(body, status_code=status, media_type="application/json; charset=utf-8",
                     headers={"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
 

@@ -296,14 +296,17 @@ def main() -> int:
     url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"qfq-api-load-{port}.log"
     server = start_server(port, args.workers, log, cache=not args.no_cache)
-    length = 60_000
+    length = 60_000 if args.questions == "fixed" else 200_000  # more than 10 s of the fastest endpoint
     plan = {"ping": requests_for("ping", [])}
     plan.update({k: requests_for(k, v) for k, v in streams(args.questions, length).items()})
+    body_bytes: dict[str, list[int]] = {"ping": [], "ask": [], "who": []}
     try:
         for name in ("ping", "ask", "who"):  # warm-up: parser, lookup index (and, for `fixed`, the caches)
             for r in requests_for(name, QUESTIONS):
-                httpx.request(r["method"], url + r["path"], content=r["body"] or None,
-                              headers={"content-type": "application/json"}, timeout=10).raise_for_status()
+                res = httpx.request(r["method"], url + r["path"], content=r["body"] or None,
+                                    headers={"content-type": "application/json"}, timeout=10)
+                res.raise_for_status()
+                body_bytes[name].append(len(res.content))
         per = args.duration / 3
         results = []
         for name in ("ping", "ask", "who"):
@@ -327,14 +330,16 @@ def main() -> int:
               f"{r.rps / ping:>8.2f}")
     ask, who = results[1], results[2]
     if args.questions != "fixed":
-        from api.services import ASK_CACHE_SIZE
+        from api.services import CACHE_BYTES
 
         for r in (ask, who):
             sent = [p["path"] + p["body"] for p in plan[r.name][: r.requests]]
             wrapped = " (the list wrapped: later requests repeat earlier ones)" if r.requests > len(plan[r.name]) else ""
-            print(f"  {labels[r.name]}: {len(set(sent))} distinct questions in {r.requests} requests; an LRU cache "
-                  f"of {ASK_CACHE_SIZE} answers would serve {100 * lru_hit_rate(sent, ASK_CACHE_SIZE):.1f} % "
-                  f"(one process){wrapped}")
+            size = sum(body_bytes[r.name]) // len(body_bytes[r.name])  # the warm-up answers' mean size
+            entries = CACHE_BYTES // size
+            print(f"  {labels[r.name]}: {len(set(sent))} distinct questions in {r.requests} requests; the "
+                  f"{CACHE_BYTES >> 20} MB cache (~{entries} answers of ~{size} bytes) would serve "
+                  f"{100 * lru_hit_rate(sent, entries):.1f} % in one process{wrapped}")
     checks = {
         "ask ≥ 0.6 × ping": ask.rps >= 0.6 * ping,
         "0 errors": all(r.errors == 0 for r in results),

@@ -43,11 +43,14 @@ def profile_scores(idx: Index, cscores: dict[int, float]) -> tuple[np.ndarray, n
     rank = np.full(m, len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
     score = np.zeros(m)
-    score[list(cscores)] = list(cscores.values())
+    score[order] = [cscores[ci] for ci in order]
     first = np.minimum.reduceat(rank[h.comps], h.starts)  # rank of each profile's best competence
-    best = np.append(np.array(order + [-1], dtype=np.int32)[first], -1)
-    total = np.append(np.add.reduceat(score[h.comps] * h.counts, h.starts), 0.0)
-    top = np.where(best >= 0, score[best], 0.0)
+    best = np.full(n, -1, dtype=np.int32)  # the last slot, "handles nothing", keeps -1 and 0.0
+    best[:-1] = np.array([*order, -1], dtype=np.int32)[first]
+    total = np.zeros(n)
+    total[:-1] = np.add.reduceat(score[h.comps] * h.counts, h.starts)
+    top = score[best]
+    top[best < 0] = 0.0
     return best, ALPHA * idx.profile_breadth * (top + OTHER_COMPETENCES * (total - top))
 
 
@@ -60,13 +63,16 @@ def candidates(idx: Index, qterms: dict[str, float], cscores: dict[int, float], 
         p = idx.postings.get(t)
         if p is None:
             continue
-        a, b = (0, len(p.units)) if org is None else np.searchsorted(p.units, (lo, hi))
-        own[p.units[a:b] - lo] += qw * p.weights[a:b]
+        if org is None:
+            own[p.units] += qw * p.weights
+        else:
+            a, b = p.units.searchsorted((lo, hi))
+            own[p.units[a:b] - lo] += qw * p.weights[a:b]
     best, inherited = profile_scores(idx, cscores)
     prof = idx.unit_profile[lo:hi]
     inh = inherited[prof]
     pre = own + inh
-    keep = np.flatnonzero(pre > 0.0)
+    keep = (pre > 0.0).nonzero()[0]
     if len(keep) > limit:
         vals = pre[keep]
         kth = np.partition(vals, len(vals) - limit)[len(vals) - limit]

@@ -109,7 +109,6 @@ class Engine:
         if org is not None and org not in idx.orgs:
             raise UnknownOrganisation(f"Organisation inconnue : {org!r}. Connues : {', '.join(sorted(idx.orgs))}.")
         all_words = words(text)
-        raw = _raw_tokens(text)
         used: set[int] = set()  # word positions naming an organisation or a commune
 
         org_id = org
@@ -121,7 +120,7 @@ class Engine:
         if commune:
             place_ids = _commune_param(idx, commune)
         else:
-            place_ids = _find_communes(idx, all_words, raw, used)
+            place_ids = _find_communes(idx, all_words, text, used)
         if org_id is None:
             for cid in place_ids:
                 owners = _owners(idx, cid)
@@ -135,7 +134,8 @@ class Engine:
         # through the place boost, but keep a little weight (sites, partners and units are named after places).
         place_words = {w for i, w in enumerate(all_words) if i in used and _is_place(idx, w)}
         qterms = self._terms(idx, [w for i, w in enumerate(all_words) if i not in used or w in place_words],
-                             drop={w for i, w in enumerate(all_words) if i in used and w not in place_words})
+                             drop={w for i, w in enumerate(all_words) if i in used and w not in place_words},
+                             exact=place_words)
         for w in place_words:
             if stem(w) in qterms:
                 qterms[stem(w)] *= PLACE_WORD
@@ -165,8 +165,9 @@ class Engine:
         return {"question": text, "organisation": org_id, "out_of_scope": out_of_scope, "hint": hint,
                 "answers": answers}
 
-    def _terms(self, idx: Index, ws: list[str], drop: set[str]) -> dict[str, float]:
-        """Query stems with weights: 1 for a known stem, the similarity for a typo-corrected one."""
+    def _terms(self, idx: Index, ws: list[str], drop: set[str], exact: set[str]) -> dict[str, float]:
+        """Query stems with weights: 1 for a known stem, the similarity for a typo-corrected one. Words in
+        `exact` (a commune's name) are not typos: they count only if the index knows them."""
         terms: dict[str, float] = {}
         fuzzy_budget = MAX_FUZZY_WORDS
         for w in ws:
@@ -176,7 +177,7 @@ class Engine:
             if s in idx.unit_idf or s in idx.comp_idf or len(w) < 4 or w.isdigit():
                 terms[s] = max(terms.get(s, 0.0), 1.0)
                 continue
-            if fuzzy_budget <= 0:
+            if fuzzy_budget <= 0 or w in exact:
                 continue
             fuzzy_budget -= 1
             for fs, wt in self._fuzzy_terms(idx, w):
@@ -239,13 +240,15 @@ def _unit_scores(idx: Index, qterms: dict[str, float], cscores: dict[int, float]
     scores: dict[int, float] = defaultdict(float, own)
     # Proximity: query words found together in one mission sentence say more than the same words
     # scattered over a unit's missions.
-    qset = qterms.keys()
+    qset = set(qterms)
     for u in list(scores):
+        unit = idx.units[u]
         best = 0.0
-        for m in idx.units[u].missions:
-            hits = qset & m.stems
-            if len(hits) >= 2:
-                best = max(best, sum(idx.unit_idf.get(t, 0.0) * qterms[t] for t in hits))
+        if len(qset.intersection(unit.mission_stems)) >= 2:  # else no single mission holds two query words
+            for m in unit.missions:
+                hits = qset & m.stems
+                if len(hits) >= 2:
+                    best = max(best, sum(idx.unit_idf.get(t, 0.0) * qterms[t] for t in hits))
         scores[u] += PASSAGE * best
     return dict(scores), comp_of
 
@@ -253,10 +256,11 @@ def _unit_scores(idx: Index, qterms: dict[str, float], cscores: dict[int, float]
 def _name_bonus(idx: Index, scores: dict[int, float], qterms: dict[str, float]) -> None:
     """A unit whose whole name (or alias) is in the question is being named: reward in proportion."""
     total = sum(idx.unit_idf.get(t, 0.0) * w for t, w in qterms.items()) or 1.0
+    qset = set(qterms)
     for u in list(scores):
         best = 0.0
         for name in idx.units[u].name_stems:
-            if name and all(t in qterms for t in name):
+            if name and qset.issuperset(name):
                 mass = sum(idx.unit_idf.get(t, 0.0) * qterms[t] for t in set(name))
                 best = max(best, mass * min(1.0, mass / total))
         if best:
@@ -267,18 +271,22 @@ def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str], org
     boosts: dict[int, float] = {}
     if not place_ids:
         return boosts
+    # The canton, EPCI… around each commune; a département (a code of at most 3 digits) is not "near".
+    around = [(cid, frozenset(t for t in c.parents if not (t.isdigit() and len(t) <= 3)))
+              for cid in place_ids if (c := idx.communes.get(cid)) is not None]
     for u in list(scores):
         unit = idx.units[u]
         whole = idx.orgs[unit.org].territory
         best = 0.0
         for cid in place_ids:
-            c = idx.communes.get(cid)
             if cid in unit.cover:
-                best = max(best, PLACE_EXACT)
-            elif c is not None and (unit.cover & c.parents) - {whole}:
-                near = {t for t in unit.cover & c.parents if t != whole and not (t.isdigit() and len(t) <= 3)}
-                if near:
-                    best = max(best, PLACE_NEAR)
+                best = PLACE_EXACT
+                break
+        else:
+            for _cid, near in around:
+                if any(t != whole for t in unit.cover.intersection(near)):
+                    best = PLACE_NEAR
+                    break
         if best:
             scores[u] *= 1 + best
             boosts[u] = best
@@ -365,24 +373,28 @@ def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int,
 def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], qterms: dict[str, float]
               ) -> tuple[str, dict | None]:
     """The text that best explains the match, and a verbatim quote with its source."""
-    def overlap(ss: Any) -> float:
-        return sum(idx.unit_idf.get(t, 0.0) * w for t, w in qterms.items() if t in ss)
+    weighted = [(t, idx.unit_idf.get(t, 0.0) * w) for t, w in qterms.items()]
+    qset = qterms.keys()
 
-    options: list[tuple[float, str, dict | None]] = []
+    def overlap(ss: frozenset[str]) -> float:
+        return 0.0 if qset.isdisjoint(ss) else sum(v for t, v in weighted if t in ss)
+
+    # (score, text, source, quote); the first best wins, so the order of the options matters
+    options: list[tuple[float, str, str | None, str | None]] = []
     names = 1 + len(unit.aliases)  # unit.labels: name, aliases, then one per site
     for name, ss in unit.labels[:names]:
-        options.append((3.0 * overlap(ss), name, _ev(unit.source, unit.quote)))
+        options.append((3.0 * overlap(ss), name, unit.source, unit.quote))
     for m in unit.missions:
-        options.append((1.5 * overlap(m.stems), m.text, _ev(m.source, m.text)))  # concrete wording first
+        options.append((1.5 * overlap(m.stems), m.text, m.source, m.text))  # concrete wording first
     for (sname, ss), (_name, _terr, src, quote) in zip(unit.labels[names:], unit.sites):
-        options.append((1.5 * overlap(ss), sname, _ev(src or unit.source, quote or unit.quote)))
+        options.append((1.5 * overlap(ss), sname, src or unit.source, quote or unit.quote))
     if ci is not None:
         for hci, src, quote in unit.handles:
             if hci == ci:
                 options.append((ALPHA * cscores.get(ci, 0.0), idx.competences[ci].label,
-                                _ev(src or unit.source, quote or unit.quote)))
-    best = max(options, key=lambda o: o[0]) if options else (0.0, unit.name, _ev(unit.source, unit.quote))
-    return best[1], best[2]
+                                src or unit.source, quote or unit.quote))
+    best = max(options, key=lambda o: o[0]) if options else (0.0, unit.name, unit.source, unit.quote)
+    return best[1], _ev(best[2], best[3])
 
 
 def _ev(source: str | None, quote: str | None) -> dict | None:
@@ -390,8 +402,9 @@ def _ev(source: str | None, quote: str | None) -> dict | None:
 
 
 # ---------------------------------------------------------------------- places and organisations
-def _raw_tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text))
+def _capitalised(text: str) -> set[str]:
+    """Folded words the question writes with a capital (a place name rather than an ordinary word)."""
+    return {fold(r) for r in re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text)) if r[:1].isupper()}
 
 
 def _find_orgs(idx: Index, ws: list[str], used: set[int]) -> list[str]:
@@ -408,23 +421,29 @@ def _find_orgs(idx: Index, ws: list[str], used: set[int]) -> list[str]:
     return list(dict.fromkeys(o for _, o in found))
 
 
-def _find_communes(idx: Index, ws: list[str], raw: list[str], used: set[int]) -> list[str]:
-    capitalised = {fold(r) for r in raw if r[:1].isupper()}
+def _find_communes(idx: Index, ws: list[str], text: str, used: set[int]) -> list[str]:
+    """Communes named in the question, longest names first (1 to 6 words), then 5-digit INSEE codes."""
+    capitalised: set[str] | None = None
     found: list[tuple[int, str]] = []
-    for n in (6, 5, 4, 3, 2, 1):
-        for i in range(len(ws) - n + 1):
-            if used.intersection(range(i, i + n)):
+    lengths = idx.commune_lengths
+    spans = sorted((-n, i) for i, w in enumerate(ws) for n in range(1, min(lengths.get(w, 0), 6, len(ws) - i) + 1))
+    for neg, i in spans:
+        n = -neg
+        if used.intersection(range(i, i + n)):
+            continue
+        key = tuple(ws[i : i + n])
+        ids = idx.commune_names.get(key)
+        if not ids:
+            continue
+        if n == 1 and key[0] in idx.ambiguous_words:
+            if capitalised is None:
+                capitalised = _capitalised(text)
+            if key[0] not in capitalised:
                 continue
-            key = tuple(ws[i : i + n])
-            ids = idx.commune_names.get(key)
-            if not ids:
-                continue
-            if n == 1 and key[0] in idx.ambiguous_words and key[0] not in capitalised:
-                continue
-            if n == 1 and (key[0] in STOP_WORDS or len(key[0]) <= 2):
-                continue
-            used.update(range(i, i + n))
-            found += [(i, c) for c in ids]
+        if n == 1 and (key[0] in STOP_WORDS or len(key[0]) <= 2):
+            continue
+        used.update(range(i, i + n))
+        found += [(i, c) for c in ids]
     for i, w in enumerate(ws):
         if len(w) == 5 and w.isdigit() and w in idx.communes and i not in used:
             used.add(i)

@@ -64,6 +64,7 @@ class Unit:
     cover: set[str] = field(default_factory=set)  # territory ids it operates in or has a site in
     name_stems: list[tuple[str, ...]] = field(default_factory=list)  # name and each alias
     labels: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, aliases, sites: text, stems
+    mission_stems: frozenset[str] = frozenset()  # every mission's stems: which units can have a passage match
 
 
 @dataclass
@@ -146,6 +147,14 @@ class Index:
         """Kinds of organisation present (département, EPCI…): which levels of government are covered."""
         return frozenset(o.kind for o in self.orgs.values())
 
+    @cached_property
+    def commune_lengths(self) -> dict[str, int]:
+        """First word of a commune name → the longest such name, in words: where a name may start."""
+        out: dict[str, int] = {}
+        for key in self.commune_names:
+            out[key[0]] = max(out.get(key[0], 0), len(key))
+        return out
+
 
 def read_records(store: Any) -> Records:
     """Every `lookup_*` query's rows: the whole input of the index."""
@@ -204,6 +213,11 @@ def build_index(records: Records, version: str | None = None) -> Index:
     for r in records.get("lookup_missions", []):
         if r["unit"] in by_id:
             units[by_id[r["unit"]]].missions.append(Mission(r["text"], r.get("source"), frozenset(stems(r["text"]))))
+    for u in units:
+        if len(u.missions) == 1:
+            u.mission_stems = u.missions[0].stems
+        elif u.missions:
+            u.mission_stems = frozenset().union(*(m.stems for m in u.missions))
     handlers: dict[int, list[int]] = defaultdict(list)
     for r in records.get("lookup_handles", []):
         if r["unit"] in by_id and r["code"] in comp_by_code:

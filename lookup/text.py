@@ -52,9 +52,17 @@ def _strip(ch: str) -> str:
 _FOLD = str.maketrans({chr(i): _strip(chr(i)) for i in range(0xC0, 0x250) if _strip(chr(i)) != chr(i)})
 
 
+# Apostrophes, ligatures and accented Latin letters (of lower-cased text) in a single translate pass.
+_FOLD_LOWER = str.maketrans({**{c: "'" for c in APOSTROPHES}, "œ": "oe", "æ": "ae", "ß": "ss",
+                             **{chr(k): v for k, v in _FOLD.items()}})
+
+
 def fold(text: str) -> str:
     """Case and accent folding with apostrophes unified: 'Élus’' → "elus'"."""
-    text = normalise(text).translate(_FOLD)
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():  # the common case; "`" is the one ASCII apostrophe variant
+        return text.replace("`", "'").lower()
+    text = text.lower().translate(_FOLD_LOWER)
     if text.isascii():
         return text
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))

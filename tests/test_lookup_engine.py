@@ -149,3 +149,14 @@ def test_index_rebuilt_when_data_version_changes(loaded_store) -> None:
     assert engine.index() is first and first.version == "v1"
     store.version = "v2"
     assert engine.index() is not first and engine.index().version == "v2"
+
+
+def test_a_commune_name_is_not_taken_for_a_typo(engine: Engine) -> None:
+    """"Garches" is one letter from "marches" (public procurement): named as a place, it must not
+    pull the procurement service into an answer about foster families."""
+    idx = engine.index()
+    assert ("garches",) in idx.commune_names
+    assert engine._fuzzy_terms(idx, "garches")  # as a stray word it would be corrected
+    assert engine._terms(idx, ["garches"], drop=set(), exact={"garches"}) == {}
+    res = engine.ask("recrutement d'assistants familiaux à Garches")
+    assert res["answers"] and all("commande-publique" not in a["unit"]["id"] for a in res["answers"])
