@@ -272,21 +272,17 @@ def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str], org
     if not place_ids:
         return boosts
     # The canton, EPCI… around each commune; a département (a code of at most 3 digits) is not "near".
-    around = [(cid, frozenset(t for t in c.parents if not (t.isdigit() and len(t) <= 3)))
-              for cid in place_ids if (c := idx.communes.get(cid)) is not None]
+    exact = frozenset(place_ids)
+    around = frozenset(t for cid in place_ids if (c := idx.communes.get(cid)) is not None
+                       for t in c.parents if not (t.isdigit() and len(t) <= 3))
     for u in list(scores):
         unit = idx.units[u]
-        whole = idx.orgs[unit.org].territory
         best = 0.0
-        for cid in place_ids:
-            if cid in unit.cover:
-                best = PLACE_EXACT
-                break
-        else:
-            for _cid, near in around:
-                if any(t != whole for t in unit.cover.intersection(near)):
-                    best = PLACE_NEAR
-                    break
+        if not unit.cover.isdisjoint(exact):
+            best = PLACE_EXACT
+        elif near := unit.cover.intersection(around):  # … other than the organisation's whole territory
+            if len(near) > 1 or idx.orgs[unit.org].territory not in near:
+                best = PLACE_NEAR
         if best:
             scores[u] *= 1 + best
             boosts[u] = best
@@ -298,14 +294,13 @@ def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[i
     """Put a unit before its ancestor when both carry (nearly) the same evidence. After a move the same
     position is examined again: what precedes it is unchanged, and so is the set of units after it."""
     out = list(ranked)
-    above = {u: set(idx.units[u].ancestors) for u, _ in out}
     i = moves = 0
     while i < len(out) and moves < 50:
         ui, si = out[i]
         ci, di = comp_of.get(ui), idx.units[ui].depth
         for j in range(i + 1, len(out)):
             uj, sj = out[j]
-            if ui not in above[uj]:
+            if ui not in idx.units[uj].ancestors:
                 continue
             margin = SPECIFIC_MARGIN
             if ci is not None and ci == comp_of.get(uj):
