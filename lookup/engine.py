@@ -244,7 +244,7 @@ def _unit_scores(idx: Index, qterms: dict[str, float], cscores: dict[int, float]
     for u in list(scores):
         unit = idx.units[u]
         best = 0.0
-        if len(qset.intersection(unit.mission_stems)) >= 2:  # else no single mission holds two query words
+        if unit.mission_stems is None or len(qset.intersection(unit.mission_stems)) >= 2:  # else no mission can
             for m in unit.missions:
                 hits = qset & m.stems
                 if len(hits) >= 2:

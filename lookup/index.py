@@ -64,7 +64,7 @@ class Unit:
     cover: set[str] = field(default_factory=set)  # territory ids it operates in or has a site in
     name_stems: list[tuple[str, ...]] = field(default_factory=list)  # name and each alias
     labels: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, aliases, sites: text, stems
-    mission_stems: frozenset[str] = frozenset()  # every mission's stems: which units can have a passage match
+    mission_stems: frozenset[str] | None = None  # all missions' stems, for units with 3 or more missions
 
 
 @dataclass
@@ -213,10 +213,8 @@ def build_index(records: Records, version: str | None = None) -> Index:
     for r in records.get("lookup_missions", []):
         if r["unit"] in by_id:
             units[by_id[r["unit"]]].missions.append(Mission(r["text"], r.get("source"), frozenset(stems(r["text"]))))
-    for u in units:
-        if len(u.missions) == 1:
-            u.mission_stems = u.missions[0].stems
-        elif u.missions:
+    for u in units:  # with fewer missions, looking at each is as quick as a union (and costs no memory)
+        if len(u.missions) >= 3:
             u.mission_stems = frozenset().union(*(m.stems for m in u.missions))
     handlers: dict[int, list[int]] = defaultdict(list)
     for r in records.get("lookup_handles", []):
