@@ -18,7 +18,7 @@ from lookup.text import fold
 from api.jsonbody import dump
 from api.orgs import OrgIndex
 
-CACHE_BYTES = 64 * 1024 * 1024  # per cache and per worker: some 30 000 answers of 2 KB
+CACHE_BYTES = 64 * 1024 * 1024  # per cache and per worker: about 20 000 answers of 3 KB
 MAX_CACHED_BODY = 256 * 1024  # a larger response is recomputed rather than evicting hundreds of answers
 
 
@@ -29,7 +29,7 @@ def body_cache(max_bytes: int = CACHE_BYTES) -> LRUCache[tuple[Any, ...], bytes]
 
 
 def remember(cache: LRUCache[tuple[Any, ...], bytes], key: tuple[Any, ...], body: bytes) -> None:
-    if 0 < len(body) <= min(MAX_CACHED_BODY, cache.maxsize - 1):
+    if 0 < len(body) <= min(MAX_CACHED_BODY, cache.maxsize):
         cache[key] = body
 
 
