@@ -1,7 +1,7 @@
 """Parameters in, plain Python values out, whatever the backend.
 
-FalkorDB's client sends parameters as text: a NUL byte cannot travel (falkordb-py #201), so it is
-refused here with a clear message instead of producing a broken query.
+FalkorDB's client sends parameters as text: a NUL byte cannot travel (falkordb-py #201), nor can a
+lone surrogate (not UTF-8), so both are refused here with a clear message instead of a broken query.
 """
 
 from __future__ import annotations
@@ -35,6 +35,12 @@ def _check(value: Any, path: str) -> Any:
                 f"Le paramètre {path} contient un caractère NUL (\\x00), que le graphe ne peut pas stocker : "
                 "retirez-le du texte."
             )
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+                raise BadParameter(f"Le paramètre {path} contient un caractère isolé (demi-paire UTF-16) qui n'est "
+                                   "pas du texte valide : corrigez l'encodage du texte envoyé.") from None
         return value
     if isinstance(value, Mapping):
         res = {}

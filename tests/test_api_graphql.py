@@ -255,3 +255,14 @@ def test_response_cache_serves_repeats_without_store_queries(loaded_store: Any) 
         miss = c.post("/graphql", json={"query": '{ unit(id: "meuse:nope") { name } }'})
         c.post("/graphql", json={"query": '{ unit(id: "meuse:nope") { name } }'})
         assert miss.json()["errors"] and len(store.reads) == 2  # answers with errors are not kept
+
+
+def test_lone_surrogate_is_bad_input_not_an_internal_error(client: TestClient) -> None:
+    """A JSON "\\ud800" escape decodes to text that is not UTF-8: refused at the store boundary."""
+    raw = '{"query": "query($id: ID!) { unit(id: $id) { id } }", "variables": {"id": "a\\ud800b"}}'
+    res = client.post("/graphql", content=raw, headers={"content-type": "application/json"})
+    body = res.json()
+    assert body["data"] == {"unit": None}
+    assert body["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+    assert "demi-paire" in body["errors"][0]["message"]
+    assert data(client, '{ unit(id: "meuse:cabinet") { id } }')["unit"]["id"] == "meuse:cabinet"

@@ -31,6 +31,13 @@ def test_nul_is_refused_with_a_clear_message(loaded_store, value):
     assert loaded_store.read("probe_read", {"id": "nul"}) == []
 
 
+@pytest.mark.parametrize("value", ["a\ud800b", ["ok", "\udfff"], {"k": "x\ud83d"}])
+def test_lone_surrogate_is_refused_with_a_clear_message(loaded_store, value):
+    with pytest.raises(BadParameter, match="demi-paire"):
+        loaded_store.write("echo_value", {"id": "surrogate", "value": value})
+    assert loaded_store.read("probe_read", {"id": "surrogate"}) == []
+
+
 def test_parameter_names_are_checked():
     with pytest.raises(BadParameter):
         check_params({"bad name": 1})
