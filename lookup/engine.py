@@ -209,7 +209,8 @@ class Engine:
         ranked = _specific_first(idx, ranked, comp_of)
         if collapse:
             ranked = _collapse_replicas(idx, ranked, scores)
-        return [_answer(idx, u, s, comp_of.get(u), cscores, qterms) for u, s in ranked[:limit]]
+        weighted = [(t, idx.unit_idf.get(t, 0.0) * w) for t, w in qterms.items()]  # once for all answers
+        return [_answer(idx, u, s, comp_of.get(u), cscores, weighted) for u, s in ranked[:limit]]
 
 
 def _settle() -> None:
@@ -346,11 +347,11 @@ def _common_ancestor(idx: Index, members: list[int]) -> int | None:
 
 
 def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int, float],
-            qterms: dict[str, float]) -> dict:
+            weighted: list[tuple[str, float]]) -> dict:
     unit = idx.units[u]
     org = idx.orgs[unit.org]
     chain = [{"id": a.id, "name": a.name, "kind": a.kind} for a in map(idx.units.__getitem__, unit.ancestors)]
-    matched, evidence = _evidence(idx, unit, ci, cscores, qterms)
+    matched, evidence = _evidence(idx, unit, ci, cscores, weighted)
     comp = idx.competences[ci] if ci is not None else None
     return {
         "score": round(float(score), 4),
@@ -365,11 +366,11 @@ def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int,
     }
 
 
-def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], qterms: dict[str, float]
+def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], weighted: list[tuple[str, float]]
               ) -> tuple[str, dict | None]:
-    """The text that best explains the match, and a verbatim quote with its source."""
-    weighted = [(t, idx.unit_idf.get(t, 0.0) * w) for t, w in qterms.items()]
-    qset = qterms.keys()
+    """The text that best explains the match, and a verbatim quote with its source. `weighted`: the query
+    stems with their idf × weight, in the query's order (sums are always made in that order)."""
+    qset = {t for t, _ in weighted}
 
     def overlap(ss: frozenset[str]) -> float:
         return 0.0 if qset.isdisjoint(ss) else sum(v for t, v in weighted if t in ss)
