@@ -22,7 +22,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from lookup.candidates import ALPHA, candidates
-from lookup.index import Index, build_index, read_records
+from lookup.index import Index, build_index, read_records, unit_options
 from lookup.text import ELISIONS, STOP_WORDS, contains_phrase, fold, stem, words
 
 MAX_QUESTION = 500
@@ -147,7 +147,7 @@ class Engine:
         for u, (ci, inherited) in comp_of.items():
             scores[u] = scores.get(u, 0.0) + inherited
         comp_of = {u: ci for u, (ci, _) in comp_of.items()}
-        place = _place_boost(idx, scores, place_ids, org_id)
+        _place_boost(idx, scores, place_ids)
 
         kinds = {idx.orgs[org_id].kind} if org_id else idx.org_kinds
         out_of_scope, hint = False, None
@@ -160,7 +160,7 @@ class Engine:
         best = max(scores.values(), default=0.0)
         if best < MIN_SCORE:
             out_of_scope = True
-        answers = [] if out_of_scope else self._answers(idx, scores, comp_of, cscores, qterms, place, limit,
+        answers = [] if out_of_scope else self._answers(idx, scores, comp_of, cscores, qterms, limit,
                                                         collapse=not place_ids)
         return {"question": text, "organisation": org_id, "out_of_scope": out_of_scope, "hint": hint,
                 "answers": answers}
@@ -203,7 +203,7 @@ class Engine:
         return res
 
     def _answers(self, idx: Index, scores: dict[int, float], comp_of: dict[int, int], cscores: dict[int, float],
-                 qterms: dict[str, float], place: dict[int, float], limit: int, collapse: bool) -> list[dict]:
+                 qterms: dict[str, float], limit: int, collapse: bool) -> list[dict]:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -idx.units[kv[0]].depth, idx.units[kv[0]].id))
         ranked = [kv for kv in ranked if kv[1] > 0][: max(limit * 4, 20)]
         ranked = _specific_first(idx, ranked, comp_of)
@@ -268,15 +268,17 @@ def _name_bonus(idx: Index, scores: dict[int, float], qterms: dict[str, float]) 
             scores[u] += NAME_BONUS * best
 
 
-def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str], org: str | None) -> dict[int, float]:
-    boosts: dict[int, float] = {}
+def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str]) -> None:
+    """Favour the units that cover the communes named (or their canton, EPCI…): only the units the
+    territories' inverted lists name are examined, not every scored unit."""
     if not place_ids:
-        return boosts
+        return
     # The canton, EPCI… around each commune; a département (a code of at most 3 digits) is not "near".
     exact = frozenset(place_ids)
     around = frozenset(t for cid in place_ids if (c := idx.communes.get(cid)) is not None
                        for t in c.parents if not (t.isdigit() and len(t) <= 3))
-    for u in list(scores):
+    covering = {u for t in exact | around for u in idx.covered_by.get(t, ())}
+    for u in covering.intersection(scores):
         unit = idx.units[u]
         best = 0.0
         if not unit.cover.isdisjoint(exact):
@@ -286,8 +288,6 @@ def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str], org
                 best = PLACE_NEAR
         if best:
             scores[u] *= 1 + best
-            boosts[u] = best
-    return boosts
 
 
 def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[int, int]
@@ -295,9 +295,13 @@ def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[i
     """Put a unit before its ancestor when both carry (nearly) the same evidence. After a move the same
     position is examined again: what precedes it is unchanged, and so is the set of units after it."""
     out = list(ranked)
+    above = {a for u, _ in out for a in idx.units[u].ancestors}  # moves reorder `out`, never change its set
     i = moves = 0
     while i < len(out) and moves < 50:
         ui, si = out[i]
+        if ui not in above:  # no unit listed below it is its descendant
+            i += 1
+            continue
         ci, di = comp_of.get(ui), idx.units[ui].depth
         for j in range(i + 1, len(out)):
             uj, sj = out[j]
@@ -369,27 +373,26 @@ def _answer(idx: Index, u: int, score: float, ci: int | None, cscores: dict[int,
 def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], weighted: list[tuple[str, float]]
               ) -> tuple[str, dict | None]:
     """The text that best explains the match, and a verbatim quote with its source. `weighted`: the query
-    stems with their idf × weight, in the query's order (sums are always made in that order)."""
-    qset = {t for t, _ in weighted}
+    stems with their idf × weight, in the query's order (sums are always made in that order).
 
-    def overlap(ss: frozenset[str]) -> float:
-        return 0.0 if qset.isdisjoint(ss) else sum(v for t, v in weighted if t in ss)
-
-    # (score, text, source, quote); the first best wins, so the order of the options matters
-    options: list[tuple[float, str, str | None, str | None]] = []
-    names = 1 + len(unit.aliases)  # unit.labels: name, aliases, then one per site
-    for name, ss in unit.labels[:names]:
-        options.append((3.0 * overlap(ss), name, unit.source, unit.quote))
-    for m in unit.missions:
-        options.append((1.5 * overlap(m.stems), m.text, m.source, m.text))  # concrete wording first
-    for (sname, ss), (_name, _terr, src, quote) in zip(unit.labels[names:], unit.sites):
-        options.append((1.5 * overlap(ss), sname, src or unit.source, quote or unit.quote))
+    The options are the unit's names (× 3), missions (× 1.5, concrete wording first), sites (× 1.5), then the
+    competence it inherits from; each scores its overlap with the query. The first best option wins, so
+    their order matters: with no overlap at all, the unit's own name."""
+    options, by_stem = unit_options(unit)
+    overlap: dict[int, float] = {}
+    for t, v in weighted:  # only the options sharing a query stem, summed in the query's order
+        for k in by_stem.get(t, ()):
+            overlap[k] = overlap.get(k, 0.0) + v
+    best, best_score = options[0], 0.0
+    for k in sorted(overlap):
+        score = options[k][0] * overlap[k]
+        if score > best_score:
+            best, best_score = options[k], score
     if ci is not None:
         for hci, src, quote in unit.handles:
-            if hci == ci:
-                options.append((ALPHA * cscores.get(ci, 0.0), idx.competences[ci].label,
-                                src or unit.source, quote or unit.quote))
-    best = max(options, key=lambda o: o[0]) if options else (0.0, unit.name, unit.source, unit.quote)
+            if hci == ci and ALPHA * cscores.get(ci, 0.0) > best_score:
+                best, best_score = (ALPHA, idx.competences[ci].label, src or unit.source, quote or unit.quote), \
+                    ALPHA * cscores.get(ci, 0.0)
     return best[1], _ev(best[2], best[3])
 
 

@@ -36,6 +36,10 @@ K1 = 1.2
 _SHORT = re.compile(r"^(.{5,}?)-(?:sur|sous|en|les|lès|lez|aux|devant|le|la)-", re.IGNORECASE)
 
 
+# A unit's evidence options (factor, text, source, quote), and each stem → the options whose text holds it.
+EvidenceOptions = tuple[list[tuple[float, str, str | None, str | None]], dict[str, tuple[int, ...]]]
+
+
 @dataclass
 class Mission:
     text: str
@@ -65,6 +69,7 @@ class Unit:
     name_stems: list[tuple[str, ...]] = field(default_factory=list)  # name and each alias
     labels: list[tuple[str, frozenset[str]]] = field(default_factory=list)  # name, aliases, sites: text, stems
     mission_stems: frozenset[str] | None = None  # all missions' stems, for units with 3 or more missions
+    evidence: EvidenceOptions | None = None  # built on first use (see `unit_options`)
 
 
 @dataclass
@@ -137,6 +142,7 @@ class Index:
     commune_names: dict[tuple[str, ...], list[str]]  # folded word sequence → commune ids
     ambiguous_words: frozenset[str]  # commune names that are also ordinary words
     org_of_territory: dict[str, list[str]]  # territory id → organisations operating there
+    covered_by: dict[str, list[int]]  # territory id → units covering it (operate in it, or have a site there)
 
     @property
     def size(self) -> int:
@@ -320,10 +326,37 @@ def build_index(records: Records, version: str | None = None) -> Index:
     phrases_by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = defaultdict(list)
     for rank, (phrase, ci) in enumerate(comp_phrases):
         phrases_by_first[phrase[0]].append((rank, phrase, ci))
+    covered_by: dict[str, list[int]] = defaultdict(list)
+    for u in units:
+        for t in u.cover:
+            covered_by[t].append(u.idx)
     return Index(version, units, by_id, orgs, comps, postings, unit_idf, dict(comp_postings), comp_idf,
                  dict(phrases_by_first), dict(handlers), org_handlers, profile_breadth, unit_profile, holdings,
                  dict(org_names),
-                 vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory))
+                 vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory),
+                 dict(covered_by))
+
+
+def unit_options(unit: Unit) -> EvidenceOptions:
+    """The texts that may explain a match on `unit`, in their order of preference (names × 3, missions
+    × 1.5, sites × 1.5), with an inverted map so that a question only looks at the options it shares a
+    stem with. Built on first use: most units of a large graph are never answered."""
+    if unit.evidence is None:
+        names = 1 + len(unit.aliases)  # unit.labels: name, aliases, then one per site
+        options = [(3.0, name, unit.source, unit.quote) for name, _ in unit.labels[:names]]
+        stem_sets = [ss for _, ss in unit.labels[:names]]
+        for m in unit.missions:
+            options.append((1.5, m.text, m.source, m.text))
+            stem_sets.append(m.stems)
+        for (sname, ss), (_name, _terr, src, quote) in zip(unit.labels[names:], unit.sites):
+            options.append((1.5, sname, src or unit.source, quote or unit.quote))
+            stem_sets.append(ss)
+        by_stem: dict[str, list[int]] = defaultdict(list)
+        for k, ss in enumerate(stem_sets):
+            for t in ss:
+                by_stem[t].append(k)
+        unit.evidence = (options, {t: tuple(ks) for t, ks in by_stem.items()})
+    return unit.evidence
 
 
 def _postings(weights: list[dict[str, float]]) -> dict[str, Postings]:
