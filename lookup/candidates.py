@@ -21,6 +21,7 @@ ALPHA = 0.8  # weight of the competence match inherited through HANDLES
 BREADTH = 0.1  # damping of inherited scores by log(number of competences handled)
 OTHER_COMPETENCES = 0.05  # share of a unit's further matching competences
 CANDIDATES = 400  # units kept for the finer features on large graphs
+WHOLE_SCATTER = 20_000  # up to this many units, adding whole postings is cheaper than finding a slice
 
 Inherited = dict[int, tuple[int, float]]  # unit → (best competence, inherited score)
 
@@ -36,21 +37,20 @@ def profile_scores(idx: Index, cscores: dict[int, float]) -> tuple[np.ndarray, n
     Equal competence scores keep the question's order (stable sort)."""
     n = len(idx.profile_breadth)
     h = idx.holdings
-    if not cscores or not len(h.starts):
+    if not cscores:
         return np.full(n, -1, dtype=np.int32), np.zeros(n)
     order = sorted(cscores, key=lambda ci: -cscores[ci])
     m = len(idx.competences)
-    rank = np.full(m, len(order), dtype=np.int32)
+    # One slot past the competences stands for "none": rank after every match, score 0, competence -1.
+    rank = np.full(m + 1, len(order), dtype=np.int32)
     rank[order] = np.arange(len(order), dtype=np.int32)
-    score = np.zeros(m)
+    score = np.zeros(m + 1)
     score[order] = [cscores[ci] for ci in order]
-    first = np.minimum.reduceat(rank[h.comps], h.starts)  # rank of each profile's best competence
-    best = np.full(n, -1, dtype=np.int32)  # the last slot, "handles nothing", keeps -1 and 0.0
-    best[:-1] = np.array([*order, -1], dtype=np.int32)[first]
-    total = np.zeros(n)
-    total[:-1] = np.add.reduceat(score[h.comps] * h.counts, h.starts)
-    top = score[best]
-    top[best < 0] = 0.0
+    comp_of_rank = np.array([*order, -1], dtype=np.int32)
+    # The "handles nothing" profile is the last one and holds the "none" slot (see Holdings).
+    best = comp_of_rank[np.minimum.reduceat(rank[h.comps], h.starts)]  # each profile's best competence
+    total = np.add.reduceat(score[h.comps] * h.counts, h.starts)
+    top = score[best]  # best == -1 reads the "none" slot: 0.0
     return best, ALPHA * idx.profile_breadth * (top + OTHER_COMPETENCES * (total - top))
 
 
@@ -58,16 +58,19 @@ def candidates(idx: Index, qterms: dict[str, float], cscores: dict[int, float], 
                limit: int = CANDIDATES) -> tuple[dict[int, float], Inherited]:
     """Own-text scores and inherited (competence, score) of the best `limit` units (first-pass score)."""
     lo, hi = idx.orgs[org].span if org is not None else (0, idx.size)
-    own = np.zeros(hi - lo)
+    whole = org is None or idx.size <= WHOLE_SCATTER  # small graph: scatter whole postings, then slice
+    own = np.zeros(idx.size if whole else hi - lo)
     for t, qw in qterms.items():
         p = idx.postings.get(t)
         if p is None:
             continue
-        if org is None:
+        if whole:
             own[p.units] += qw * p.weights
         else:
             a, b = p.units.searchsorted((lo, hi))
             own[p.units[a:b] - lo] += qw * p.weights[a:b]
+    if whole and org is not None:
+        own = own[lo:hi]
     best, inherited = profile_scores(idx, cscores)
     prof = idx.unit_profile[lo:hi]
     inh = inherited[prof]

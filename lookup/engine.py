@@ -144,9 +144,10 @@ class Engine:
         scores, comp_of = _unit_scores(idx, qterms, cscores, org_id)
         _name_bonus(idx, scores, qterms)
         text_best = max(scores.values(), default=0.0)  # evidence of the units' own words
+        best_comp: dict[int, int] = {}
         for u, (ci, inherited) in comp_of.items():
             scores[u] = scores.get(u, 0.0) + inherited
-        comp_of = {u: ci for u, (ci, _) in comp_of.items()}
+            best_comp[u] = ci
         _place_boost(idx, scores, place_ids)
 
         kinds = {idx.orgs[org_id].kind} if org_id else idx.org_kinds
@@ -160,7 +161,7 @@ class Engine:
         best = max(scores.values(), default=0.0)
         if best < MIN_SCORE:
             out_of_scope = True
-        answers = [] if out_of_scope else self._answers(idx, scores, comp_of, cscores, qterms, limit,
+        answers = [] if out_of_scope else self._answers(idx, scores, best_comp, cscores, qterms, limit,
                                                         collapse=not place_ids)
         return {"question": text, "organisation": org_id, "out_of_scope": out_of_scope, "hint": hint,
                 "answers": answers}
@@ -204,7 +205,8 @@ class Engine:
 
     def _answers(self, idx: Index, scores: dict[int, float], comp_of: dict[int, int], cscores: dict[int, float],
                  qterms: dict[str, float], limit: int, collapse: bool) -> list[dict]:
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], -idx.units[kv[0]].depth, idx.units[kv[0]].id))
+        order = idx.unit_order  # deeper first, then by id
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], order[kv[0]]))
         ranked = [kv for kv in ranked if kv[1] > 0][: max(limit * 4, 20)]
         ranked = _specific_first(idx, ranked, comp_of)
         if collapse:

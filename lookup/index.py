@@ -109,7 +109,8 @@ class Postings(NamedTuple):
 
 class Holdings(NamedTuple):
     """The competences each handling profile holds, profile after profile (profile p's entries start at
-    `starts[p]`; every profile but "handles nothing" holds at least one)."""
+    `starts[p]`). The last profile, "handles nothing", holds one entry: the slot one past the last
+    competence, which stands for "none" (count 0), so that every profile's segment is non-empty."""
 
     comps: np.ndarray  # int32 competence idx
     counts: np.ndarray  # float64: how many HANDLES of that competence (a unit may handle one twice)
@@ -152,6 +153,14 @@ class Index:
     def org_kinds(self) -> frozenset[str]:
         """Kinds of organisation present (département, EPCI…): which levels of government are covered."""
         return frozenset(o.kind for o in self.orgs.values())
+
+    @cached_property
+    def unit_order(self) -> list[int]:
+        """Each unit's place when units are sorted deeper first, then by id: the tie order of answers."""
+        order = [0] * len(self.units)
+        for k, u in enumerate(sorted(self.units, key=lambda u: (-u.depth, u.id))):
+            order[u.idx] = k
+        return order
 
     @cached_property
     def commune_lengths(self) -> dict[str, int]:
@@ -322,7 +331,7 @@ def build_index(records: Records, version: str | None = None) -> Index:
             org_names[n[0]].append((n, o.id))
     for lst in org_names.values():
         lst.sort(key=lambda x: -len(x[0]))
-    profile_breadth, unit_profile, holdings = _profiles(units)
+    profile_breadth, unit_profile, holdings = _profiles(units, len(comps))
     phrases_by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = defaultdict(list)
     for rank, (phrase, ci) in enumerate(comp_phrases):
         phrases_by_first[phrase[0]].append((rank, phrase, ci))
@@ -370,7 +379,7 @@ def _postings(weights: list[dict[str, float]]) -> dict[str, Postings]:
     return {t: Postings(np.array(us, dtype=np.int32), np.array(vs)) for t, (us, vs) in by_stem.items()}
 
 
-def _profiles(units: list[Unit]) -> tuple[np.ndarray, np.ndarray, Holdings]:
+def _profiles(units: list[Unit], n_competences: int) -> tuple[np.ndarray, np.ndarray, Holdings]:
     """Group units by the competences they handle: what a unit inherits depends only on that multiset."""
     ids: dict[tuple[int, ...], int] = {}
     unit_of: list[tuple[int, ...]] = []
@@ -389,6 +398,9 @@ def _profiles(units: list[Unit]) -> tuple[np.ndarray, np.ndarray, Holdings]:
         for ci, same in groupby(key):
             comps.append(ci)
             counts.append(len(list(same)))
+    starts.append(len(comps))  # "handles nothing": the "none" slot
+    comps.append(n_competences)
+    counts.append(0)
     holdings = Holdings(np.array(comps, dtype=np.int32), np.array(counts, dtype=np.float64),
                         np.array(starts, dtype=np.int64))
     sizes = np.array([len(k) for k in ids] + [0])
