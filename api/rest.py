@@ -30,6 +30,11 @@ def error(status: int, message: str, code: str = "BAD_INPUT") -> Response:
 
 async def ask(request: Request) -> Response:
     """GET /api/ask?q=…&org=…&commune=…&limit=… → ranked units (400 on bad input, 503 if the graph is down)."""
+    services = request.app.state.services
+    raw = request.scope.get("query_string", b"")
+    body = services.answer_for_query(raw)
+    if body is not None:
+        return Response(body, media_type="application/json; charset=utf-8")
     qp = request.query_params
     q = qp.get("q")
     if q is None or not q.strip():
@@ -47,7 +52,7 @@ async def ask(request: Request) -> Response:
     if not 1 <= limit <= MAX_ANSWERS:
         return error(400, f"« limit » doit être un entier entre 1 et {MAX_ANSWERS}.")
     try:
-        body = request.app.state.services.ask_json(q, org=org, commune=commune, limit=limit)
+        body = services.ask_json(q, org=org, commune=commune, limit=limit)
     except GraphQLError as exc:  # unknown organisation
         return error(404 if (exc.extensions or {}).get("code") == "NOT_FOUND" else 400, exc.message,
                      (exc.extensions or {}).get("code", "BAD_INPUT"))
@@ -58,6 +63,7 @@ async def ask(request: Request) -> Response:
     except StoreError as exc:
         log.error("graphe indisponible pour /api/ask : %s", exc)
         return error(503, "Le graphe est momentanément indisponible. Réessayez dans un instant.", "UNAVAILABLE")
+    services.keep_answer_for_query(raw, body)
     return Response(body, media_type="application/json; charset=utf-8")
 
 

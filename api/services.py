@@ -46,6 +46,7 @@ class Services:
     _checked: float = -1e9
     _orgs: OrgIndex = field(default_factory=lambda: OrgIndex([]))
     _answers: LRUCache[tuple[Any, ...], bytes] = field(init=False)
+    _by_query: LRUCache[tuple[Any, ...], bytes] = field(init=False)  # /api/ask: raw query string → body
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _catalog_version: str | None = None
     _items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -54,6 +55,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self._answers = body_cache(self.cache_bytes)
+        self._by_query = body_cache(self.cache_bytes)  # holds the same bytes objects as `_answers`
 
     def version(self) -> str | None:
         """The loaded data version (None when the graph is empty)."""
@@ -66,6 +68,7 @@ class Services:
                     self._orgs = OrgIndex({**r["organisation"], "territory": r["territory"]}
                                           for r in self.store.read("api_organisations"))
                     self._answers.clear()
+                    self._by_query.clear()
                 self._version, self._checked = version, now
         return self._version
 
@@ -103,6 +106,21 @@ class Services:
             with self._lock:
                 remember(self._answers, key, body)
         return res, body
+
+    def answer_for_query(self, query_string: bytes) -> bytes | None:
+        """The /api/ask body already served for exactly this query string (and data version): a repeated
+        request skips even the parsing of its parameters."""
+        if self.cache_bytes <= 0:
+            return None
+        key = (self.version(), query_string)
+        with self._lock:
+            return self._by_query.get(key)
+
+    def keep_answer_for_query(self, query_string: bytes, body: bytes) -> None:
+        if self.cache_bytes > 0:
+            key = (self.version(), query_string)  # outside the lock: version() may take it
+            with self._lock:
+                remember(self._by_query, key, body)
 
     # -- search ---------------------------------------------------------------------------------
     def search(self, text: str, first: int) -> list[tuple[float, str, str, dict[str, Any]]]:

@@ -117,3 +117,24 @@ def test_cors_from_environment(loaded_store: Any) -> None:
         assert pre.status_code == 200
         res = c.get("/api/ping", headers={"origin": "https://evil.example"})
         assert "access-control-allow-origin" not in res.headers
+
+
+@pytest.mark.timeout(60, method="thread")  # a deadlock would otherwise hang the run
+def test_a_repeated_query_string_is_served_without_parsing_or_asking(loaded_store: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # version_check=0: every request re-reads the data version, which takes the services' lock.
+    with TestClient(create_app(loaded_store, version_check=0)) as c:
+        services = c.app.state.services  # type: ignore[attr-defined]
+        asked: list[str] = []
+        real = services.ask_json
+        monkeypatch.setattr(services, "ask_json", lambda q, **kw: asked.append(q) or real(q, **kw))
+        url = "/api/ask?q=qui+s%27occupe+du+RSA+%3F&org=meuse&limit=2"
+        first, again = c.get(url), c.get(url)
+        assert first.status_code == again.status_code == 200 and first.content == again.content
+        assert asked == ["qui s'occupe du RSA ?"]  # the second came from the query-string cache
+        c.get("/api/ask?limit=2&org=meuse&q=qui+s%27occupe+du+RSA+%3F")  # same question, other spelling
+        assert len(asked) == 2
+        for _ in range(2):  # refusals are not kept: each one is checked again
+            assert c.get("/api/ask?q=RSA&limit=0").status_code == 400
+        assert c.get("/api/ask?q=RSA&limit=3").status_code == 200
+        assert len(asked) == 3
