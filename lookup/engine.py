@@ -230,8 +230,8 @@ def _competence_scores(idx: Index, qterms: dict[str, float], qseq: list[str]) ->
         for ci, w in idx.comp_postings.get(t, ()):
             cs[ci] += qw * w
     found = sorted(entry for t in qterms for entry in idx.comp_phrases.get(t, ())
-                   if all(p in qterms for p in entry[1]) and contains_phrase(qseq, entry[1]))
-    for _rank, phrase, ci in found:  # in the reference's order, so that sums are always made alike
+                   if qterms.keys() >= entry[3] and contains_phrase(qseq, entry[1]))
+    for _rank, phrase, ci, _stems in found:  # in the reference's order, so that sums are always made alike
         cs[ci] += PHRASE_BONUS * sum(idx.comp_idf.get(p, 0.0) for p in phrase)
     return dict(cs)
 
@@ -427,7 +427,8 @@ def _find_communes(idx: Index, ws: list[str], text: str, used: set[int]) -> list
     capitalised: set[str] | None = None
     found: list[tuple[int, str]] = []
     lengths = idx.commune_lengths
-    spans = sorted((-n, i) for i, w in enumerate(ws) for n in range(1, min(lengths.get(w, 0), 6, len(ws) - i) + 1))
+    starts = [(i, m) for i, w in enumerate(ws) if (m := lengths.get(w))]  # where a name may start
+    spans = sorted((-n, i) for i, m in starts for n in range(1, min(m, 6, len(ws) - i) + 1))
     for neg, i in spans:
         n = -neg
         if used.intersection(range(i, i + n)):

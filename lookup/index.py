@@ -128,7 +128,8 @@ class Index:
     unit_idf: dict[str, float]
     comp_postings: dict[str, list[tuple[int, float]]]
     comp_idf: dict[str, float]
-    comp_phrases: dict[str, list[tuple[int, tuple[str, ...], int]]]  # first stem → (rank, stems, competence)
+    # first stem → (rank, stems, competence, the stems as a set)
+    comp_phrases: dict[str, list[tuple[int, tuple[str, ...], int, frozenset[str]]]]
     handlers: dict[int, list[int]]  # competence idx → unit idxs
     org_handlers: dict[str, dict[int, list[int]]]  # organisation → competence idx → unit idxs
     # Handling profiles: distinct multisets of handled competences (many units share one); the last
@@ -332,9 +333,9 @@ def build_index(records: Records, version: str | None = None) -> Index:
     for lst in org_names.values():
         lst.sort(key=lambda x: -len(x[0]))
     profile_breadth, unit_profile, holdings = _profiles(units, len(comps))
-    phrases_by_first: dict[str, list[tuple[int, tuple[str, ...], int]]] = defaultdict(list)
+    phrases_by_first: dict[str, list[tuple[int, tuple[str, ...], int, frozenset[str]]]] = defaultdict(list)
     for rank, (phrase, ci) in enumerate(comp_phrases):
-        phrases_by_first[phrase[0]].append((rank, phrase, ci))
+        phrases_by_first[phrase[0]].append((rank, phrase, ci, frozenset(phrase)))
     covered_by: dict[str, list[int]] = defaultdict(list)
     for u in units:
         for t in u.cover:

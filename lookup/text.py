@@ -75,10 +75,7 @@ def same_name(a: str, b: str) -> bool:
 
 def words(text: str) -> list[str]:
     """Folded words with elided articles dropped ("l'enfance" → "enfance"); digits kept."""
-    out: list[str] = []
-    for w in _WORD.findall(fold(text)):
-        out.append(w)
-    return out
+    return _WORD.findall(fold(text))
 
 
 @lru_cache(maxsize=200_000)
