@@ -6,9 +6,12 @@
     .venv/bin/python bench/api_load.py --questions distinct   # every request a new question
 
 Checks that data is loaded, starts `qfq serve` on a free 127.0.0.1 port, warms it up, then loads each
-endpoint in turn for duration/3 seconds (and at most --max-requests requests) with `wrk` when it is
-installed (C, so the client does not steal the server's CPU), else with httpx.AsyncClient. Prints
-req/s, p50, p99, errors, and each endpoint's throughput as a ratio of /api/ping's.
+endpoint for duration/3 seconds in all (and at most --max-requests requests) with `wrk` when it is
+installed (C, so the client does not steal the server's CPU), else with httpx.AsyncClient. The three
+endpoints take turns in --rounds slices, so that a change in the machine's speed during the run weighs
+on all of them alike; each slice goes on with its endpoint's question stream where the last one stopped.
+Prints req/s, p50 (slices' weighted mean), p99 (slices' worst), errors, and each endpoint's throughput
+as a ratio of /api/ping's.
 Questions: `fixed` cycles the 30 questions below (after warm-up, answer-cache hits); `mix` draws from
 20 000 distinct questions with Zipf popularity (the share an LRU answer cache serves is printed);
 `distinct` never repeats a question (every request runs the engine, and for whoHandles the executor).
@@ -135,6 +138,8 @@ end
 
 function init(args)
   local f = assert(io.open(os.getenv("QFQ_BENCH_REQS"), "r"))
+  local offset = tonumber(os.getenv("QFQ_BENCH_OFFSET") or "0")
+  step = tonumber(os.getenv("QFQ_BENCH_THREADS") or "1")
   local i = 0
   for line in f:lines() do
     local method, path, body = line:match("^(%S+)\t(%S+)\t(.*)$")
@@ -145,13 +150,13 @@ function init(args)
   end
   f:close()
   n = i
-  k = id or 0
+  k = offset + (id or 1) - 1 - step  -- this thread's first request is offset + id - 1
   errors = 0
   done_count = 0
 end
 
 function request()
-  k = k + 1
+  k = k + step
   return reqs[(k % n) + 1]
 end
 
@@ -173,14 +178,15 @@ end
 
 
 def run_wrk(url: str, name: str, reqs_list: list[dict[str, str]], seconds: float, clients: int, threads: int,
-            max_requests: int) -> Result:
+            max_requests: int, offset: int = 0) -> Result:
     with tempfile.TemporaryDirectory() as tmp:
         reqs = Path(tmp) / "reqs.tsv"
         reqs.write_text("".join(f"{r['method']}\t{r['path']}\t{r['body']}\n" for r in reqs_list),
                         encoding="utf-8")
         script = Path(tmp) / "bench.lua"
         script.write_text(WRK_SCRIPT)
-        env = {**os.environ, "QFQ_BENCH_REQS": str(reqs), "QFQ_BENCH_MAX": str(max(1, max_requests // threads))}
+        env = {**os.environ, "QFQ_BENCH_REQS": str(reqs), "QFQ_BENCH_MAX": str(max(1, max_requests // threads)),
+               "QFQ_BENCH_OFFSET": str(offset), "QFQ_BENCH_THREADS": str(threads)}
         out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
                               "--timeout", "10s", "-s", str(script), url], capture_output=True, text=True,
                              env=env, timeout=seconds + 60)
@@ -194,19 +200,17 @@ def run_wrk(url: str, name: str, reqs_list: list[dict[str, str]], seconds: float
 
 # ------------------------------------------------------------------------------------------ httpx
 async def _httpx_run(url: str, name: str, reqs: list[dict[str, str]], seconds: float, clients: int,
-                     max_requests: int) -> Result:
+                     max_requests: int, offset: int = 0) -> Result:
     latencies: list[float] = []
     errors = 0
     count = 0
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=10) as client:
-        async def worker(offset: int) -> None:
+        async def worker() -> None:
             nonlocal errors, count
-            i = offset
             while time.perf_counter() < deadline and count < max_requests:
-                r = reqs[i % len(reqs)]
-                i += 1
+                r = reqs[(offset + count) % len(reqs)]  # one stream shared by the clients
                 count += 1
                 t0 = time.perf_counter()
                 try:
@@ -219,7 +223,7 @@ async def _httpx_run(url: str, name: str, reqs: list[dict[str, str]], seconds: f
                 errors += not ok
 
         start = time.perf_counter()
-        await asyncio.gather(*(worker(k) for k in range(clients)))
+        await asyncio.gather(*(worker() for _ in range(clients)))
         elapsed = time.perf_counter() - start
     latencies.sort()
     pct = (lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000) if latencies else (
@@ -228,8 +232,17 @@ async def _httpx_run(url: str, name: str, reqs: list[dict[str, str]], seconds: f
 
 
 def run_httpx(url: str, name: str, reqs: list[dict[str, str]], seconds: float, clients: int,
-              max_requests: int) -> Result:
-    return asyncio.run(_httpx_run(url, name, reqs, seconds, clients, max_requests))
+              max_requests: int, offset: int = 0) -> Result:
+    return asyncio.run(_httpx_run(url, name, reqs, seconds, clients, max_requests, offset))
+
+
+def combine(name: str, slices: list[Result]) -> Result:
+    """One endpoint's slices as one result: requests and seconds add up; p50 is the slices' request-weighted
+    mean and p99 their worst (wrk reports percentiles, not the latencies behind them)."""
+    n = sum(r.requests for r in slices) or 1
+    return Result(name, sum(r.requests for r in slices), sum(r.seconds for r in slices),
+                  sum(r.errors for r in slices), sum(r.p50_ms * r.requests for r in slices) / n,
+                  max(r.p99_ms for r in slices))
 
 
 # ------------------------------------------------------------------------------------------ server
@@ -280,6 +293,7 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=1, help="qfq serve --workers")
     ap.add_argument("--threads", type=int, default=1, help="wrk threads")
     ap.add_argument("--max-requests", type=int, default=2_000_000, help="cap per endpoint")
+    ap.add_argument("--rounds", type=int, default=3, help="slices per endpoint, taken in turns (ping, ask, whoHandles)")
     ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
     ap.add_argument("--no-cache", action="store_true",
                     help="serve create_app(cache=False) (1 worker): every request runs the engine / executor")
@@ -287,8 +301,8 @@ def main() -> int:
                     help="fixed: 30 questions cycled; mix: Zipf over 20 000; distinct: never the same twice")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
-    if not (1 <= args.clients <= 1024 and 1 <= args.duration <= 600):
-        ap.error("--clients 1..1024, --duration 1..600")
+    if not (1 <= args.clients <= 1024 and 1 <= args.duration <= 600 and 1 <= args.rounds <= 10):
+        ap.error("--clients 1..1024, --duration 1..600, --rounds 1..10")
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
 
     version = check_loaded()
@@ -307,14 +321,22 @@ def main() -> int:
                                     headers={"content-type": "application/json"}, timeout=10)
                 res.raise_for_status()
                 body_bytes[name].append(len(res.content))
+        # The endpoints take turns in short slices, so that a change of machine speed during the run
+        # (other tenants of the host) weighs on all three alike; each slice continues its question stream.
         per = args.duration / 3
-        results = []
-        for name in ("ping", "ask", "who"):
-            if client == "wrk":
-                res = run_wrk(url, name, plan[name], per, args.clients, args.threads, args.max_requests)
-            else:
-                res = run_httpx(url, name, plan[name], per, args.clients, args.max_requests)
-            results.append(res)
+        lengths = [max(1, round(per * (k + 1) / args.rounds) - round(per * k / args.rounds))  # whole seconds (wrk)
+                   for k in range(args.rounds)]
+        slices: dict[str, list[Result]] = {"ping": [], "ask": [], "who": []}
+        for seconds in lengths:
+            for name in ("ping", "ask", "who"):
+                sent = sum(r.requests for r in slices[name])
+                cap = max(1, args.max_requests - sent)
+                if client == "wrk":
+                    res = run_wrk(url, name, plan[name], seconds, args.clients, args.threads, cap, sent)
+                else:
+                    res = run_httpx(url, name, plan[name], seconds, args.clients, cap, sent)
+                slices[name].append(res)
+        results = [combine(name, slices[name]) for name in ("ping", "ask", "who")]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -322,7 +344,8 @@ def main() -> int:
     ping = results[0].rps or 1.0
     labels = {"ping": "GET /api/ping", "ask": "GET /api/ask", "who": "POST /graphql whoHandles"}
     print(f"qfq API load — data {version}, {args.clients} clients, {args.workers} worker(s), client {client}, "
-          f"{per:.0f} s per endpoint, CPUs {os.cpu_count()}, answer caches {'off' if args.no_cache else 'on'}, "
+          f"{per:.0f} s per endpoint in {args.rounds} slices taken in turns, CPUs {os.cpu_count()}, "
+          f"answer caches {'off' if args.no_cache else 'on'}, "
           f"questions {args.questions}")
     print(f"{'endpoint':<28}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× ping':>8}")
     for r in results:

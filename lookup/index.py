@@ -145,6 +145,7 @@ class Index:
     ambiguous_words: frozenset[str]  # commune names that are also ordinary words
     org_of_territory: dict[str, list[str]]  # territory id → organisations operating there
     covered_by: dict[str, list[int]]  # territory id → units covering it (operate in it, or have a site there)
+    unit_order: list[int]  # unit → its place when sorted deeper first, then by id (the tie order of answers)
 
     @property
     def size(self) -> int:
@@ -154,14 +155,6 @@ class Index:
     def org_kinds(self) -> frozenset[str]:
         """Kinds of organisation present (département, EPCI…): which levels of government are covered."""
         return frozenset(o.kind for o in self.orgs.values())
-
-    @cached_property
-    def unit_order(self) -> list[int]:
-        """Each unit's place when units are sorted deeper first, then by id: the tie order of answers."""
-        order = [0] * len(self.units)
-        for k, u in enumerate(sorted(self.units, key=lambda u: (-u.depth, u.id))):
-            order[u.idx] = k
-        return order
 
     @cached_property
     def commune_lengths(self) -> dict[str, int]:
@@ -340,11 +333,14 @@ def build_index(records: Records, version: str | None = None) -> Index:
     for u in units:
         for t in u.cover:
             covered_by[t].append(u.idx)
+    unit_order = [0] * len(units)
+    for k, u in enumerate(sorted(units, key=lambda u: (-u.depth, u.id))):
+        unit_order[u.idx] = k
     return Index(version, units, by_id, orgs, comps, postings, unit_idf, dict(comp_postings), comp_idf,
                  dict(phrases_by_first), dict(handlers), org_handlers, profile_breadth, unit_profile, holdings,
                  dict(org_names),
                  vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory),
-                 dict(covered_by))
+                 dict(covered_by), unit_order)
 
 
 def unit_options(unit: Unit) -> EvidenceOptions:
