@@ -292,12 +292,15 @@ def _place_boost(idx: Index, scores: dict[int, float], place_ids: list[str]) -> 
             scores[u] *= 1 + best
 
 
-def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[int, int]
-                    ) -> list[tuple[int, float]]:
+def _specific_first(idx: Index, ranked: list[tuple[int, float]], comp_of: dict[int, int],
+                    above: set[int] | None = None) -> list[tuple[int, float]]:
     """Put a unit before its ancestor when both carry (nearly) the same evidence. After a move the same
-    position is examined again: what precedes it is unchanged, and so is the set of units after it."""
+    position is examined again: what precedes it is unchanged, and so is the set of units after it.
+    `above`: the units that may have a descendant listed (default: the listed units' ancestors; moves
+    reorder the list, never change its set); the others are passed over at once."""
     out = list(ranked)
-    above = {a for u, _ in out for a in idx.units[u].ancestors}  # moves reorder `out`, never change its set
+    if above is None:
+        above = {a for u, _ in out for a in idx.units[u].ancestors}
     i = moves = 0
     while i < len(out) and moves < 50:
         ui, si = out[i]
