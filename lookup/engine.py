@@ -394,10 +394,11 @@ def _evidence(idx: Index, unit: Any, ci: int | None, cscores: dict[int, float], 
         if score > best_score:
             best, best_score = options[k], score
     if ci is not None:
+        inherited = ALPHA * cscores.get(ci, 0.0)
         for hci, src, quote in unit.handles:
-            if hci == ci and ALPHA * cscores.get(ci, 0.0) > best_score:
-                best, best_score = (ALPHA, idx.competences[ci].label, src or unit.source, quote or unit.quote), \
-                    ALPHA * cscores.get(ci, 0.0)
+            if hci == ci and inherited > best_score:
+                best = (ALPHA, idx.competences[ci].label, src or unit.source, quote or unit.quote)
+                best_score = inherited
     return best[1], _ev(best[2], best[3])
 
 
