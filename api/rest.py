@@ -32,7 +32,10 @@ async def ask(request: Request) -> Response:
     """GET /api/ask?q=…&org=…&commune=…&limit=… → ranked units (400 on bad input, 503 if the graph is down)."""
     services = request.app.state.services
     raw = request.scope.get("query_string", b"")
-    body = services.answer_for_query(raw)
+    try:
+        body = services.answer_for_query(raw)  # reads the data version now and then
+    except StoreError as exc:
+        return _unavailable(exc)
     if body is not None:
         return Response(body, media_type="application/json; charset=utf-8")
     qp = request.query_params
@@ -53,6 +56,7 @@ async def ask(request: Request) -> Response:
         return error(400, f"« limit » doit être un entier entre 1 et {MAX_ANSWERS}.")
     try:
         body = services.ask_json(q, org=org, commune=commune, limit=limit)
+        services.keep_answer_for_query(raw, body)
     except GraphQLError as exc:  # unknown organisation
         return error(404 if (exc.extensions or {}).get("code") == "NOT_FOUND" else 400, exc.message,
                      (exc.extensions or {}).get("code", "BAD_INPUT"))
@@ -61,10 +65,13 @@ async def ask(request: Request) -> Response:
     except BadParameter as exc:
         return error(400, str(exc), "BAD_INPUT")
     except StoreError as exc:
-        log.error("graphe indisponible pour /api/ask : %s", exc)
-        return error(503, "Le graphe est momentanément indisponible. Réessayez dans un instant.", "UNAVAILABLE")
-    services.keep_answer_for_query(raw, body)
+        return _unavailable(exc)
     return Response(body, media_type="application/json; charset=utf-8")
+
+
+def _unavailable(exc: StoreError) -> Response:
+    log.error("graphe indisponible pour /api/ask : %s", exc)
+    return error(503, "Le graphe est momentanément indisponible. Réessayez dans un instant.", "UNAVAILABLE")
 
 
 async def ping(request: Request) -> Response:

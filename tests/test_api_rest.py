@@ -138,3 +138,22 @@ def test_a_repeated_query_string_is_served_without_parsing_or_asking(loaded_stor
             assert c.get("/api/ask?q=RSA&limit=0").status_code == 400
         assert c.get("/api/ask?q=RSA&limit=3").status_code == 200
         assert len(asked) == 3
+
+
+def test_ask_is_503_when_the_graph_goes_away(tmp_path: Path) -> None:
+    """A real FalkorDB, reached as an external one (no restart), stopped while the app serves."""
+    from graph import open_store
+    from graph.config import GraphConfig, from_env
+
+    embedded = open_store(GraphConfig(backend="embedded", data_dir=tmp_path / "gone"))
+    info = embedded.server.info  # type: ignore[attr-defined]
+    external = open_store(from_env({"QFQ_GRAPH_URL": f"falkordb://:{info.password}@127.0.0.1:{info.port}"}))
+    try:
+        with TestClient(create_app(external, version_check=0)) as c:  # the version is read on every request
+            embedded.close()
+            embedded.server.stop()  # type: ignore[attr-defined]
+            for _ in range(2):  # nothing was kept from the failure
+                res = c.get("/api/ask", params={"q": "qui s'occupe du RSA ?"})
+                assert res.status_code == 503 and res.json()["code"] == "UNAVAILABLE"
+    finally:
+        external.close()
