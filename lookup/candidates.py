@@ -34,24 +34,24 @@ def breadth(sizes: np.ndarray) -> np.ndarray:
 def profile_scores(idx: Index, cscores: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
     """Per handling profile (plus a last slot for "handles nothing"): the competence it inherits from
     (-1: none) and the score it passes on — the best matching competence plus a small share of the others.
-    Equal competence scores keep the question's order (stable sort)."""
+    Equal competence scores keep the question's order (stable sort, also with reverse=True)."""
     n = len(idx.profile_breadth)
     h = idx.holdings
     if not cscores:
         return np.full(n, -1, dtype=np.int32), np.zeros(n)
-    order = sorted(cscores, key=lambda ci: -cscores[ci])
+    order = sorted(cscores, key=cscores.__getitem__, reverse=True)
     m = len(idx.competences)
     # One slot past the competences stands for "none": rank after every match, score 0, competence -1.
     rank = np.full(m + 1, len(order), dtype=np.int32)
-    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[order] = range(len(order))
     score = np.zeros(m + 1)
-    score[order] = [cscores[ci] for ci in order]
+    score[list(cscores)] = list(cscores.values())
     comp_of_rank = np.array([*order, -1], dtype=np.int32)
     # The "handles nothing" profile is the last one and holds the "none" slot (see Holdings).
     best = comp_of_rank[np.minimum.reduceat(rank[h.comps], h.starts)]  # each profile's best competence
     total = np.add.reduceat(score[h.comps] * h.counts, h.starts)
     top = score[best]  # best == -1 reads the "none" slot: 0.0
-    return best, ALPHA * idx.profile_breadth * (top + OTHER_COMPETENCES * (total - top))
+    return best, idx.inherit_factor * (top + OTHER_COMPETENCES * (total - top))
 
 
 def candidates(idx: Index, qterms: dict[str, float], cscores: dict[int, float], org: str | None,

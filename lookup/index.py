@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lookup.candidates import breadth
+from lookup.candidates import ALPHA, breadth
 from lookup.text import stems, words
 
 QUERIES = ("lookup_organisations", "lookup_units", "lookup_missions", "lookup_competences", "lookup_handles",
@@ -135,6 +135,7 @@ class Index:
     # Handling profiles: distinct multisets of handled competences (many units share one); the last
     # profile is "handles nothing".
     profile_breadth: np.ndarray  # profile → damping by the number of competences it holds
+    inherit_factor: np.ndarray  # ALPHA × profile_breadth: the share of a competence's score a profile passes on
     unit_profile: np.ndarray  # unit → its profile
     holdings: Holdings  # the competences of each profile
     org_names: dict[str, list[tuple[tuple[str, ...], str]]]  # first word → (name words, org id), longest first
@@ -337,7 +338,8 @@ def build_index(records: Records, version: str | None = None) -> Index:
     for k, u in enumerate(sorted(units, key=lambda u: (-u.depth, u.id))):
         unit_order[u.idx] = k
     return Index(version, units, by_id, orgs, comps, postings, unit_idf, dict(comp_postings), comp_idf,
-                 dict(phrases_by_first), dict(handlers), org_handlers, profile_breadth, unit_profile, holdings,
+                 dict(phrases_by_first), dict(handlers), org_handlers, profile_breadth, ALPHA * profile_breadth,
+                 unit_profile, holdings,
                  dict(org_names),
                  vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory),
                  dict(covered_by), unit_order)
