@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders.files import DataError, data_version, parse, read_csv, read_yaml
-from schema.model import CompetenceFile, Organisation, Partner, PartnerFile, Unit
+from schema.model import CompetenceFile, Organisation, Partner, PartnerFile
 
 COMMUNE_COLS = ["code", "name", "departement", "population", "epci_siren", "canton_code"]
 

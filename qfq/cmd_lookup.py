@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from qfq.app import app, err, fail, open_graph, out
+from qfq.app import app, fail, open_graph, out
 
 
 @app.command()
