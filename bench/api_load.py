@@ -10,8 +10,9 @@ endpoint for duration/3 seconds in all (and at most --max-requests requests) wit
 installed (C, so the client does not steal the server's CPU), else with httpx.AsyncClient. The three
 endpoints take turns in --rounds slices, so that a change in the machine's speed during the run weighs
 on all of them alike; each slice goes on with its endpoint's question stream where the last one stopped.
-Prints req/s, p50 (slices' weighted mean), p99 (slices' worst), errors, and each endpoint's throughput
-as a ratio of /api/ping's.
+Prints req/s, p50 (slices' weighted mean), p99 (slices' worst), errors, each endpoint's throughput
+as a ratio of /api/ping's, and the server's CPU time per request (all its processes, read from /proc on
+Linux): the ratio is mostly the quotient of those CPU costs.
 Questions: `fixed` cycles the 30 questions below (after warm-up, answer-cache hits); `mix` draws from
 20 000 distinct questions with Zipf popularity (the share an LRU answer cache serves is printed);
 `distinct` never repeats a question (every request runs the engine, and for whoHandles the executor).
@@ -87,6 +88,7 @@ class Result:
     errors: int
     p50_ms: float
     p99_ms: float
+    cpu_s: float = 0.0  # the server's CPU seconds during the run (0: not measured)
 
     @property
     def rps(self) -> float:
@@ -242,7 +244,25 @@ def combine(name: str, slices: list[Result]) -> Result:
     n = sum(r.requests for r in slices) or 1
     return Result(name, sum(r.requests for r in slices), sum(r.seconds for r in slices),
                   sum(r.errors for r in slices), sum(r.p50_ms * r.requests for r in slices) / n,
-                  max(r.p99_ms for r in slices))
+                  max(r.p99_ms for r in slices), sum(r.cpu_s for r in slices))
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by process `root` and its descendants; 0.0 without /proc."""
+    stats: dict[int, tuple[int, float]] = {}  # pid → (parent, cpu seconds)
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*/stat") if Path("/proc/self/stat").exists() else ():
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # the process ended meanwhile
+        stats[int(entry.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, grew = {root}, True
+    while grew:
+        more = {pid for pid, (parent, _) in stats.items() if parent in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return sum(stats[pid][1] for pid in tree if pid in stats)
 
 
 # ------------------------------------------------------------------------------------------ server
@@ -331,10 +351,12 @@ def main() -> int:
             for name in ("ping", "ask", "who"):
                 sent = sum(r.requests for r in slices[name])
                 cap = max(1, args.max_requests - sent)
+                before = tree_cpu(server.pid)
                 if client == "wrk":
                     res = run_wrk(url, name, plan[name], seconds, args.clients, args.threads, cap, sent)
                 else:
                     res = run_httpx(url, name, plan[name], seconds, args.clients, cap, sent)
+                res.cpu_s = tree_cpu(server.pid) - before
                 slices[name].append(res)
         results = [combine(name, slices[name]) for name in ("ping", "ask", "who")]
     finally:
@@ -347,10 +369,12 @@ def main() -> int:
           f"{per:.0f} s per endpoint in {args.rounds} slices taken in turns, CPUs {os.cpu_count()}, "
           f"answer caches {'off' if args.no_cache else 'on'}, "
           f"questions {args.questions}")
-    print(f"{'endpoint':<28}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× ping':>8}")
+    print(f"{'endpoint':<28}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× ping':>8}"
+          f"{'CPU µs/req':>12}")
     for r in results:
+        cpu = f"{1e6 * r.cpu_s / r.requests:>12.0f}" if r.cpu_s and r.requests else f"{'-':>12}"
         print(f"{labels[r.name]:<28}{r.requests:>10}{r.rps:>10.0f}{r.p50_ms:>9.2f}{r.p99_ms:>9.2f}{r.errors:>8}"
-              f"{r.rps / ping:>8.2f}")
+              f"{r.rps / ping:>8.2f}{cpu}")
     ask, who = results[1], results[2]
     if args.questions != "fixed":
         from api.services import CACHE_BYTES
@@ -363,6 +387,10 @@ def main() -> int:
             print(f"  {labels[r.name]}: {len(set(sent))} distinct questions in {r.requests} requests; the "
                   f"{CACHE_BYTES >> 20} MB cache (~{entries} answers of ~{size} bytes) would serve "
                   f"{100 * lru_hit_rate(sent, entries):.1f} % in one process{wrapped}")
+    pinged = results[0]
+    if pinged.cpu_s and ask.cpu_s and pinged.requests and ask.requests:
+        print(f"  /api/ask ≥ 0.6 × ping asks for ≤ {1e6 * pinged.cpu_s / pinged.requests / 0.6:.0f} µs of server CPU "
+              f"per request (ping's cost / 0.6); measured {1e6 * ask.cpu_s / ask.requests:.0f} µs")
     checks = {
         "ask ≥ 0.6 × ping": ask.rps >= 0.6 * ping,
         "0 errors": all(r.errors == 0 for r in results),
