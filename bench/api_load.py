@@ -281,10 +281,13 @@ def check_loaded() -> str:
     return str(meta[0]["version"])
 
 
-def start_server(port: int, workers: int, log: Path, cache: bool) -> subprocess.Popen[bytes]:
-    """`qfq serve`; with the caches off, the same app served by uvicorn directly (one worker)."""
+def start_server(port: int, workers: int, log: Path, cache: bool, stand_in: bool = False) -> subprocess.Popen[bytes]:
+    """`qfq serve`; with the caches off, the same app served by uvicorn directly (one worker); with the
+    stand-in engine, `qfq serve` through bench/stand_in.py (one worker)."""
     fh = open(log, "wb")
-    if cache:
+    if stand_in:
+        cmd = [sys.executable, str(REPO / "bench" / "stand_in.py"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    elif cache:
         cmd = [str(Path(sys.executable).with_name("qfq")), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers)]
     else:
@@ -317,19 +320,24 @@ def main() -> int:
     ap.add_argument("--client", choices=["auto", "wrk", "httpx"], default="auto")
     ap.add_argument("--no-cache", action="store_true",
                     help="serve create_app(cache=False) (1 worker): every request runs the engine / executor")
+    ap.add_argument("--stand-in", action="store_true",
+                    help="replace the engine by bench/stand_in.py's near-free stand-in (1 worker): the throughput "
+                         "any engine could reach at most")
     ap.add_argument("--questions", choices=["fixed", "mix", "distinct"], default="fixed",
                     help="fixed: 30 questions cycled; mix: Zipf over 20 000; distinct: never the same twice")
     ap.add_argument("--json", type=Path, help="also write the figures to this file")
     args = ap.parse_args()
     if not (1 <= args.clients <= 1024 and 1 <= args.duration <= 600 and 1 <= args.rounds <= 10):
         ap.error("--clients 1..1024, --duration 1..600, --rounds 1..10")
+    if args.stand_in and (args.workers != 1 or args.no_cache):
+        ap.error("--stand-in : un seul processus, caches actifs (sans --workers ni --no-cache)")
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "httpx")
 
     version = check_loaded()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = Path(tempfile.gettempdir()) / f"qfq-api-load-{port}.log"
-    server = start_server(port, args.workers, log, cache=not args.no_cache)
+    server = start_server(port, args.workers, log, cache=not args.no_cache, stand_in=args.stand_in)
     length = 60_000 if args.questions == "fixed" else 200_000  # more than 10 s of the fastest endpoint
     plan = {"ping": requests_for("ping", [])}
     plan.update({k: requests_for(k, v) for k, v in streams(args.questions, length).items()})
@@ -368,6 +376,7 @@ def main() -> int:
     print(f"qfq API load — data {version}, {args.clients} clients, {args.workers} worker(s), client {client}, "
           f"{per:.0f} s per endpoint in {args.rounds} slices taken in turns, CPUs {os.cpu_count()}, "
           f"answer caches {'off' if args.no_cache else 'on'}, "
+          f"{'STAND-IN ENGINE (answers wrong on purpose), ' if args.stand_in else ''}"
           f"questions {args.questions}")
     print(f"{'endpoint':<28}{'requests':>10}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'× ping':>8}"
           f"{'CPU µs/req':>12}")
@@ -402,6 +411,7 @@ def main() -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"version": version, "clients": args.clients, "workers": args.workers,
                                          "cache": not args.no_cache, "questions": args.questions,
+                                         "stand_in": args.stand_in,
                                          "client": client, "results": [{**asdict(r), "rps": r.rps} for r in results],
                                          "checks": checks}, ensure_ascii=False, indent=2))
     return 0 if all(checks.values()) else 1
