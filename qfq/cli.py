@@ -14,11 +14,10 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-
 from graph.errors import StoreError
 from loaders.files import DataError
-
 from qfq.app import DEFAULT_DATA, DataOpt, app, err, open_graph, out
+from qfq.usage import french, is_usage_error
 
 
 @app.command()
@@ -115,8 +114,11 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("Interrompu.")
         sys.exit(130)
-    except Exception as exc:  # click usage errors (typer vendors click: match by behaviour)
+    except Exception as exc:  # click's own errors (typer vendors click: matched by name)
+        if is_usage_error(exc):
+            err.print(f"[bold red]Erreur :[/] {french(exc)}", highlight=False, soft_wrap=True)
+            sys.exit(2)
         if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
-            exc.show()
+            exc.show()  # help asked for by a missing command, or an error of click's we do not word
             sys.exit(exc.exit_code)
         raise

@@ -22,6 +22,8 @@ def ask(
     """Qui s'occupe de … ? Classe les services compétents, avec la citation qui le justifie."""
     from lookup.engine import Engine, LookupError_
 
+    if not question.strip():
+        fail("La question est vide : écrivez par exemple « qui s'occupe du RSA ? ».", code=2)
     try:
         res = Engine.from_store(open_graph()).ask(question, org=org, commune=commune, limit=limit)
     except LookupError_ as exc:

@@ -1,0 +1,52 @@
+"""A mistyped `qfq` command gets one French line with the way to help, exit code 2, no English, no trace."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from qfq.cli import main
+
+CASES = [
+    (["nope"], "Commande inconnue : « nope ». Commandes : ask, eval,", "qfq --help"),
+    (["ask"], "Il manque l'argument QUESTION.", "qfq ask --help"),
+    (["ask", "RSA", "--limit", "0"], "Valeur invalide pour --limit : au moins 1.", "qfq ask --help"),
+    (["ask", "RSA", "--limit", "51"], "Valeur invalide pour --limit : au plus 50.", "qfq ask --help"),
+    (["ask", "RSA", "--limit", "beaucoup"], "Valeur invalide pour --limit : un nombre entier est attendu.", "--help"),
+    (["ask", "RSA", "--limtt", "3"], "Option inconnue : --limtt. Vouliez-vous dire : --limit ?", "qfq ask --help"),
+    (["ask", "RSA", "--org"], "L'option --org attend une valeur.", "--help"),
+    (["serve", "--port", "99999"], "Valeur invalide pour --port : au plus 65535.", "qfq serve --help"),
+    (["stats", "de", "trop"], "Argument(s) en trop : de trop.", "qfq stats --help"),
+    (["ask", "  "], "La question est vide : écrivez par exemple « qui s'occupe du RSA ? ».", ""),
+]
+
+
+def run(argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["qfq", *argv])
+    with pytest.raises(SystemExit) as done:
+        main()
+    captured = capsys.readouterr()
+    return int(done.value.code or 0), " ".join((captured.out + captured.err).split())
+
+
+@pytest.mark.parametrize(("argv", "message", "help_hint"), CASES)
+def test_usage_errors_are_one_french_line(argv, message, help_hint, monkeypatch, capsys) -> None:
+    code, text = run(argv, monkeypatch, capsys)
+    assert code == 2
+    assert text.startswith("Erreur : ") and message in text and help_hint in text
+    for english in ("Error:", "Usage:", "Invalid value", "Missing", "No such", "Traceback", "should be"):
+        assert english not in text
+
+
+def test_help_is_still_shown_when_asked(monkeypatch, capsys) -> None:
+    code, text = run(["ask", "--help"], monkeypatch, capsys)
+    assert code == 0 and "--limit" in text and "Erreur" not in text
+
+
+def test_an_unforeseen_usage_error_keeps_its_words_behind_a_french_lead() -> None:
+    from typer._click.exceptions import UsageError
+
+    from qfq.usage import french
+
+    assert french(UsageError("Something new.")) == "Utilisation incorrecte : Something new. Aide : qfq --help"
