@@ -70,7 +70,8 @@ def french(exc: Any) -> str:
     """One French sentence for a usage error, then where to find help."""
     ctx = getattr(exc, "ctx", None)
     if _is(exc, "MissingParameter"):
-        kind = "l'option" if getattr(getattr(exc, "param", None), "opts", [""])[0].startswith("-") else "l'argument"
+        opts = getattr(getattr(exc, "param", None), "opts", None) or [""]
+        kind = "l'option" if opts[0].startswith("-") else "l'argument"
         what = f"Il manque {kind} {_param(exc)}."
     elif _is(exc, "NoSuchOption"):
         what = f"Option inconnue : {exc.option_name}."
