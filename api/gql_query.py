@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry import ID
 
-from lookup.engine import LookupError_
+from lookup.engine import EMPTY_QUESTION, LookupError_
 from lookup.text import fold
 
 from api.context import Info
@@ -52,7 +52,7 @@ class Query:
         check_text("commune", commune, MAX_TEXT)
         first = check_page_size(5 if first is None else first, MAX_ANSWERS)
         if not question.strip():
-            raise bad_input("La question est vide : écrivez par exemple « qui s'occupe du RSA ? ».")
+            raise bad_input(EMPTY_QUESTION)
         try:
             res = info.context.services.ask(question, org=organisation, commune=commune, limit=first)
         except LookupError_ as exc:

@@ -26,6 +26,7 @@ from lookup.index import Index, build_index, read_records, unit_options
 from lookup.text import ELISIONS, STOP_WORDS, contains_phrase, fold, stem, words
 
 MAX_QUESTION = 500
+EMPTY_QUESTION = "La question est vide : écrivez par exemple « qui s'occupe du RSA ? »."  # for the interfaces
 MAX_LIMIT = 50
 NAME_BONUS = 1.0  # a question that names the unit
 PASSAGE = 0.5  # weight of the best single mission sentence (several query words together)

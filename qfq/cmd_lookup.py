@@ -20,10 +20,10 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Qui s'occupe de … ? Classe les services compétents, avec la citation qui le justifie."""
-    from lookup.engine import Engine, LookupError_
+    from lookup.engine import EMPTY_QUESTION, Engine, LookupError_
 
     if not question.strip():
-        fail("La question est vide : écrivez par exemple « qui s'occupe du RSA ? ».", code=2)
+        fail(EMPTY_QUESTION, code=2)
     try:
         res = Engine.from_store(open_graph()).ask(question, org=org, commune=commune, limit=limit)
     except LookupError_ as exc:
