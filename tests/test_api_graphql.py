@@ -266,3 +266,11 @@ def test_lone_surrogate_is_bad_input_not_an_internal_error(client: TestClient) -
     assert body["errors"][0]["extensions"]["code"] == "BAD_INPUT"
     assert "demi-paire" in body["errors"][0]["message"]
     assert data(client, '{ unit(id: "meuse:cabinet") { id } }')["unit"]["id"] == "meuse:cabinet"
+
+
+def test_an_empty_question_is_bad_input(client: TestClient) -> None:
+    from lookup.engine import EMPTY_QUESTION
+
+    body = gql(client, 'query { whoHandles(question: "   ") { outOfScope } }')
+    assert body["errors"][0]["message"] == EMPTY_QUESTION
+    assert body["errors"][0]["extensions"]["code"] == "BAD_INPUT"
