@@ -35,7 +35,7 @@ def profile_scores(idx: Index, cscores: dict[int, float]) -> tuple[np.ndarray, n
     """Per handling profile (plus a last slot for "handles nothing"): the competence it inherits from
     (-1: none) and the score it passes on — the best matching competence plus a small share of the others.
     Equal competence scores keep the question's order (stable sort, also with reverse=True)."""
-    n = len(idx.profile_breadth)
+    n = len(idx.inherit_factor)
     h = idx.holdings
     if not cscores:
         return np.full(n, -1, dtype=np.int32), np.zeros(n)

@@ -134,8 +134,9 @@ class Index:
     org_handlers: dict[str, dict[int, list[int]]]  # organisation → competence idx → unit idxs
     # Handling profiles: distinct multisets of handled competences (many units share one); the last
     # profile is "handles nothing".
-    profile_breadth: np.ndarray  # profile → damping by the number of competences it holds
-    inherit_factor: np.ndarray  # ALPHA × profile_breadth: the share of a competence's score a profile passes on
+    # profile → the share of a matching competence's score it passes on: ALPHA, damped by the number of
+    # competences the profile holds (see lookup.candidates.breadth)
+    inherit_factor: np.ndarray
     unit_profile: np.ndarray  # unit → its profile
     holdings: Holdings  # the competences of each profile
     org_names: dict[str, list[tuple[tuple[str, ...], str]]]  # first word → (name words, org id), longest first
@@ -338,7 +339,7 @@ def build_index(records: Records, version: str | None = None) -> Index:
     for k, u in enumerate(sorted(units, key=lambda u: (-u.depth, u.id))):
         unit_order[u.idx] = k
     return Index(version, units, by_id, orgs, comps, postings, unit_idf, dict(comp_postings), comp_idf,
-                 dict(phrases_by_first), dict(handlers), org_handlers, profile_breadth, ALPHA * profile_breadth,
+                 dict(phrases_by_first), dict(handlers), org_handlers, ALPHA * profile_breadth,
                  unit_profile, holdings,
                  dict(org_names),
                  vocab, sorted(vocab), communes, dict(commune_names), ambiguous, dict(org_of_territory),
