@@ -24,7 +24,7 @@ from lookup.engine import Engine
 
 from api.accesslog import AccessLogMiddleware
 from api.http_graphql import GraphQLHTTP
-from api.limits import MAX_BODY, BodyLimitMiddleware
+from api.limits import MAX_BODY, BodyLimitMiddleware, CleanTargetMiddleware
 from api.rest import error, rest_routes
 from api.schema import build_schema
 from api.services import CACHE_BYTES, Services
@@ -80,6 +80,7 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
         middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                                      allow_headers=["content-type", "accept"], max_age=600))
     middleware.append(Middleware(BodyLimitMiddleware, limit=max_body))
+    middleware.append(Middleware(CleanTargetMiddleware))
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error, Exception: _crash})
 

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import threading
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,11 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from cachetools import LRUCache
+
 FORMATS = ("jsonld", "csv", "cypher")
 MEDIA_TYPES = {"jsonld": "application/ld+json", "csv": "application/zip", "cypher": "text/plain; charset=utf-8"}
 FILE_NAMES = {"jsonld": "quifaitquoi.jsonld", "csv": "quifaitquoi-csv.zip", "cypher": "quifaitquoi.cypher"}
 DEFAULT_BASE = "http://localhost:8000/"
 CYPHER_BATCH = 200
+EXPORT_CACHE_BYTES = 64 * 1024 * 1024  # rendered exports kept by the web service (all formats, per worker)
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "neo4j.cypher"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -331,3 +335,25 @@ def render(store: Any, fmt: str, org: str | None = None, base: str = DEFAULT_BAS
     if fmt == "csv":
         return to_csv_zip(g)
     return to_cypher(g).encode("utf-8")
+
+
+class ExportCache:
+    """Exports already rendered, per data version: an export reads and encodes the whole graph
+    (~0.6 s), the graph only changes with `qfq load` (a new version, so new keys). Least recently used
+    first out, bounded by the bytes of the exports; thread-safe (the web routes run on threads)."""
+
+    def __init__(self, max_bytes: int = EXPORT_CACHE_BYTES) -> None:
+        self.lru: LRUCache[tuple[str | None, str, str | None, str], bytes] = LRUCache(maxsize=max_bytes,
+                                                                                        getsizeof=len)
+        self.lock = threading.Lock()
+
+    def render(self, store: Any, version: str | None, fmt: str, org: str | None, base: str) -> bytes:
+        key = (version, fmt, org, base)
+        with self.lock:
+            body = self.lru.get(key)
+        if body is None:
+            body = render(store, fmt, org=org, base=base)
+            if version is not None and len(body) <= self.lru.maxsize // 4:
+                with self.lock:
+                    self.lru[key] = body
+        return body

@@ -5,13 +5,18 @@ Content negotiation on Accept: `application/graphql-response+json` (preferred on
 POST bodies must be `application/json` in UTF-8 (else 415). GET runs queries only (mutations → 405).
 With graphql-response+json, a request error (parse, validation, variable coercion: no `data`) is a 400;
 with application/json it is a 200, as the spec asks of legacy servers. Malformed requests (bad JSON,
-wrong parameter types) are 400 either way. A browser GET without a query gets GraphiQL.
+wrong parameter types, JSON nested too deep, a document over the budget of api/budget.py) are 400
+either way. A browser GET without a query gets GraphiQL.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from graphql import GraphQLError
@@ -26,9 +31,11 @@ from strawberry.types.graphql import OperationType
 from graph.errors import BadParameter, StoreError
 
 from api.context import Context
-from api.jsonbody import dump
+from api.jsonbody import TooDeep, dump, load
+from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSON_DEPTH
 from api.loaders import Loaders
-from api.services import CACHE_BYTES, body_cache, remember
+from api.schema import TOO_COMPLEX
+from api.services import CACHE_BYTES, BodyCache
 
 log = logging.getLogger("qfq.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -80,7 +87,10 @@ def _json_or_none(name: str, raw: str | None) -> Any:
     if raw is None or raw == "":
         return None
     try:
-        return json.loads(raw)
+        return load(raw, MAX_JSON_DEPTH)
+    except TooDeep:
+        raise HttpError(400, f"Le paramètre « {name} » est du JSON imbriqué sur plus de {MAX_JSON_DEPTH} niveaux : "
+                             "aplatissez-le.") from None
     except ValueError:
         raise HttpError(400, f"Le paramètre « {name} » n'est pas du JSON valide.") from None
 
@@ -106,7 +116,10 @@ async def read_params(request: Request) -> dict[str, Any]:
     if not body.strip():
         raise HttpError(400, "Corps de requête vide : envoyez {\"query\": \"…\"}.")
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = load(body.decode("utf-8"), MAX_JSON_DEPTH)
+    except TooDeep:
+        raise HttpError(400, f"Corps de requête refusé : JSON imbriqué sur plus de {MAX_JSON_DEPTH} niveaux "
+                             "(dans « variables », « extensions » ou ailleurs). Aplatissez-le.") from None
     except (UnicodeDecodeError, ValueError):
         raise HttpError(400, "Corps de requête illisible : JSON invalide ou non UTF-8.") from None
     if not isinstance(data, dict):
@@ -128,6 +141,9 @@ def check_params(p: dict[str, Any]) -> tuple[str, str | None, dict[str, Any] | N
         raise HttpError(400, "Le paramètre « variables » doit être un objet JSON ou null.")
     if extensions is not None and not isinstance(extensions, dict):
         raise HttpError(400, "Le paramètre « extensions » doit être un objet JSON ou null.")
+    if extensions and len(json.dumps(extensions, ensure_ascii=False)) > MAX_EXTENSIONS:
+        raise HttpError(400, f"Le paramètre « extensions » dépasse {MAX_EXTENSIONS} octets : ce service n'en "
+                             "utilise aucune, retirez-les.")
     return query, name, variables, extensions
 
 
@@ -149,7 +165,8 @@ class GraphQLHTTP:
         what executing would give."""
         self.schema = schema
         self.graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
-        self.cache = body_cache(cache_bytes) if cache_bytes > 0 else None
+        self.cache = BodyCache(cache_bytes) if cache_bytes > 0 else None
+        self.workers = LoopThreads(GRAPHQL_THREADS)
 
     async def __call__(self, request: Request) -> Response:
         media = negotiate(request.headers.get("accept")) or JSON
@@ -179,17 +196,25 @@ class GraphQLHTTP:
         query, name, variables, extensions = check_params(await read_params(request))
         allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
         services = request.app.state.services
+        # The operation alone is the key (extensions change nothing here), as a digest: see BodyCache.
         key = (services.version(), media, request.method, query, name,
-               json.dumps(variables, sort_keys=True, ensure_ascii=False) if variables else None,
-               json.dumps(extensions, sort_keys=True, ensure_ascii=False) if extensions else None)
-        cached = self.cache.get(key) if self.cache is not None else None
+               json.dumps(variables, sort_keys=True) if variables else None)
+        cached = self.cache.get(*key) if self.cache is not None else None
         if cached is not None:
             return Response(cached, media_type=f"{media}; charset=utf-8")
-        context = Context(services=services, loaders=Loaders(services.store), request=request)
+
+        async def execute() -> Any:
+            context = Context(services=services, loaders=Loaders(services.store), request=request)
+            return await self.schema.execute(query, variable_values=variables, context_value=context,
+                                             operation_name=name, allowed_operation_types=allowed,
+                                             operation_extensions=extensions)
+
         try:
-            result = await self.schema.execute(query, variable_values=variables, context_value=context,
-                                               operation_name=name, allowed_operation_types=allowed,
-                                               operation_extensions=extensions)
+            result = await self.workers.run(execute, GRAPHQL_SECONDS)
+        except TimeoutError:
+            raise HttpError(503, f"Requête interrompue : plus de {GRAPHQL_SECONDS:g} s de calcul. Demandez moins "
+                                 "de champs ou de listes imbriquées, ou réessayez plus tard.",
+                            {"Retry-After": "5"}) from None
         except InvalidOperationTypeError:
             raise HttpError(405, "Seules les requêtes (query) passent en GET : envoyez les autres opérations "
                                  "en POST.", {"Allow": "POST"}) from None
@@ -207,7 +232,7 @@ class GraphQLHTTP:
             server = [_SERVER_CODES[c] for c in codes if c in _SERVER_CODES]
             if server:
                 status = max(server)
-            elif media == GRAPHQL_RESPONSE:
+            elif media == GRAPHQL_RESPONSE or TOO_COMPLEX in codes:  # refused by the budget: 400 for all
                 status = 400
         else:
             payload["data"] = result.data
@@ -217,5 +242,27 @@ class GraphQLHTTP:
             payload["extensions"] = result.extensions
         response = respond(media, status, payload)
         if status == 200 and not errors and self.cache is not None:
-            remember(self.cache, key, bytes(response.body))
+            self.cache.put(key, bytes(response.body))
         return response
+
+
+class LoopThreads:
+    """GraphQL requests run on a few worker threads, each with its own event loop, under a time budget.
+
+    Parsing, the budget checks, validation and execution (resolvers read the store inline) then
+    never hold the server's event loop: /healthz and cached answers keep being served while a
+    request computes. The budget interrupts execution at its next await (a DataLoader batch); the
+    checks of api/budget.py bound what runs between two."""
+
+    def __init__(self, threads: int) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="graphql")
+        self.local = threading.local()
+
+    async def run(self, make: Callable[[], Coroutine[Any, Any, Any]], seconds: float) -> Any:
+        return await asyncio.wrap_future(self.pool.submit(self._run, make, seconds))
+
+    def _run(self, make: Callable[[], Coroutine[Any, Any, Any]], seconds: float) -> Any:
+        loop = getattr(self.local, "loop", None)
+        if loop is None:
+            loop = self.local.loop = asyncio.new_event_loop()
+        return loop.run_until_complete(asyncio.wait_for(make(), seconds))

@@ -1,4 +1,4 @@
-"""Request limits of the HTTP service, and the middleware that caps request bodies."""
+"""Request limits of the HTTP service, and the middlewares that cap request bodies and refuse NUL in a URL."""
 
 from __future__ import annotations
 
@@ -14,6 +14,21 @@ MAX_PAGE = 100  # `first` of any list or connection
 MAX_ANSWERS = 50  # answers of one whoHandles / ask (the engine's own cap)
 MAX_QUESTION = 500  # characters of a whoHandles / ask question
 MAX_TEXT = 200  # characters of a search text or name filter
+MAX_SELECTIONS = 2000  # GraphQL selections of a document once its fragments are expanded
+MAX_SAME_NAME = 10  # times one response name may appear in one selection set
+MAX_NESTING = 40  # selection levels once fragments are expanded (introspection included)
+MAX_COST = 20_000  # estimated resolver calls of an operation (see api/budget.py)
+MAX_INTROSPECTION_COST = 100_000  # the same below __schema / __type (the usual introspection query: 52 000)
+LIST_FANOUT = 10  # items a list field is assumed to return when no `first` says
+MAX_JSON_DEPTH = 32  # nesting of a JSON body, `variables` or `extensions`
+MAX_EXTENSIONS = 2048  # bytes of a request's `extensions` (none is used: they are not part of any cache key)
+GRAPHQL_SECONDS = 10.0  # time budget of one GraphQL execution
+GRAPHQL_THREADS = 4  # worker threads running GraphQL requests (off the event loop)
+MAX_URL = 8 * 1024  # bytes of a request target (path and query string) → 414
+MAX_HEADERS = 16 * 1024  # bytes of a request's headers in all → 431
+READ_TIMEOUT = 10.0  # seconds to receive a whole request (headers and body) → 408
+TIMEOUT_KEEP_ALIVE = 5  # seconds an idle keep-alive connection is kept
+LIMIT_CONCURRENCY = 1000  # connections or requests at once per worker (uvicorn answers 503 beyond)
 
 
 class BodyLimitMiddleware:
@@ -70,6 +85,28 @@ class BodyLimitMiddleware:
 
     def _message(self) -> str:
         return f"Requête trop volumineuse : {self.limit // 1024} Ko au plus."
+
+
+class CleanTargetMiddleware:
+    """Refuse (400, before any route) a path or query string holding a NUL character, raw or as %00.
+
+    No page, parameter or identifier may contain one, and the graph store cannot carry it; refusing
+    it here answers every route the same way instead of each failing on its own. (Bytes that are not
+    UTF-8 — lone surrogates among them — are already decoded as U+FFFD by uvicorn and Starlette.)"""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _has_nul(scope):
+            await _refuse(send, 400, "Caractère nul (%00) interdit dans l'adresse ou ses paramètres : retirez-le.")
+            return
+        await self.app(scope, receive, send)
+
+
+def _has_nul(scope: Scope) -> bool:
+    query: bytes = scope.get("query_string", b"")
+    return "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query
 
 
 async def _refuse(send: Send, status: int, message: str) -> None:

@@ -56,7 +56,7 @@ async def ask(request: Request) -> Response:
         return error(400, f"« limit » doit être un entier entre 1 et {MAX_ANSWERS}.")
     try:
         body = services.ask_json(q, org=org, commune=commune, limit=limit)
-        services.keep_answer_for_query(raw, body)
+        services.keep_answer_for_query(raw, set(qp.keys()), body)
     except GraphQLError as exc:  # unknown organisation
         return error(404 if (exc.extensions or {}).get("code") == "NOT_FOUND" else 400, exc.message,
                      (exc.extensions or {}).get("code", "BAD_INPUT"))

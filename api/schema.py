@@ -1,17 +1,19 @@
-"""The strawberry schema: Query root, limits (depth, tokens, aliases), caches and error masking."""
+"""The strawberry schema: Query root, limits (depth, tokens, aliases, budget), caches and error masking."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import strawberry
 from cachetools import LRUCache
-from graphql import GraphQLError
+from graphql import DocumentNode, GraphQLError
 from strawberry.extensions import (
-    AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, ParserCache, QueryDepthLimiter,
-    SchemaExtension,
+    AddValidationRules, MaskErrors, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter, SchemaExtension,
 )
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
@@ -20,10 +22,15 @@ from graph.errors import BadParameter, StoreError
 
 from api.gql_query import Query
 from api.gql_types import Competence, Mission, Organisation, Partner, Role, Site, Source, Territory, Unit
+from api.budget import TooExpensive, check_cost, check_shape
 from api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 
 log = logging.getLogger("qfq.api")
 INTERNAL = "Erreur interne du service : elle a été journalisée. Réessayez plus tard."
+TOO_COMPLEX = "TOO_COMPLEX"  # code of a document refused by the budget (api/budget.py): HTTP 400
+DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024  # parsed and checked documents, per worker
+DOCUMENT_BYTES_PER_CHAR = 160  # a parsed document weighs up to ~130 bytes per character of its text
+ENTRY_BYTES = 1024  # an entry besides its document: key, errors, LRU bookkeeping
 UNAVAILABLE = "Le graphe est momentanément indisponible. Réessayez dans un instant."
 
 
@@ -58,38 +65,85 @@ class _Masker(MaskErrors):
                             extensions={"code": "UNAVAILABLE" if message == UNAVAILABLE else "INTERNAL"})
 
 
-class TextValidationCache(SchemaExtension):
-    """Validation results memoised by query text. Strawberry's ValidationCache keys on the parsed
-    document, whose hash walks the whole syntax tree on every request (0.1 ms for a whoHandles query);
-    the text determines the document (same parser, same options, same schema and rules) and hashes in
-    microseconds. Bounded LRU, shared by the requests of one schema."""
+@dataclass
+class _Prepared:
+    """A parsed document and, once checked, its refusal or validation errors ([] when valid)."""
 
-    def __init__(self, cache: LRUCache[tuple[Any, ...], list[GraphQLError]]) -> None:
+    document: DocumentNode
+    size: int
+    errors: list[GraphQLError] | None = None
+
+
+class DocumentCache(SchemaExtension):
+    """Parsing, the shape checks of api/budget.py and validation, memoised by query text; then the
+    cost of the operation with its variables, on every request.
+
+    Keyed by a digest of the text (never the text itself) and bounded by bytes: a parsed document
+    holds its source and every token, about 150 bytes per character of a dense query. The budget runs
+    before graphql-core's validation, whose rules expand fragments (exponential on a document of
+    fragments spreading each other) and compare same-named fields pairwise. Shared by the requests of
+    one schema, which run on worker threads: hence the lock."""
+
+    def __init__(self, cache: LRUCache[bytes, _Prepared], lock: threading.Lock) -> None:
         self.cache = cache
+        self.lock = lock
+        self.key = b""
+
+    def on_parse(self) -> Iterator[None]:
+        ctx = self.execution_context
+        self.key = digest(ctx.query or "")
+        with self.lock:
+            entry = self.cache.get(self.key)
+        if entry is not None:
+            ctx.graphql_document = entry.document
+        yield
+        if entry is None and ctx.graphql_document is not None:
+            size = DOCUMENT_BYTES_PER_CHAR * len(ctx.query or "") + ENTRY_BYTES
+            if size <= self.cache.maxsize // 8:
+                with self.lock:
+                    self.cache[self.key] = _Prepared(ctx.graphql_document, size)
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
-        key = (ctx.query, tuple(ctx.validation_rules))
-        errors = self.cache.get(key)
+        with self.lock:
+            entry = self.cache.get(self.key)
+        errors = entry.errors if entry is not None else None
         if errors is None:
             assert ctx.graphql_document is not None
-            errors = validate_document(ctx.schema._schema, ctx.graphql_document, ctx.validation_rules)
-            self.cache[key] = errors
+            try:
+                check_shape(ctx.graphql_document)
+            except TooExpensive as exc:
+                errors = [GraphQLError(str(exc), extensions={"code": TOO_COMPLEX})]
+            else:
+                errors = validate_document(ctx.schema._schema, ctx.graphql_document, ctx.validation_rules)
+            if entry is not None:
+                entry.errors = errors
+        if not errors:  # valid: what this operation with these variables would cost
+            assert ctx.graphql_document is not None
+            try:
+                check_cost(ctx.graphql_document, ctx.schema._schema, ctx.operation_name, ctx.variables)
+            except TooExpensive as exc:
+                errors = [GraphQLError(str(exc), extensions={"code": TOO_COMPLEX})]
         ctx.pre_execution_errors = errors
         yield
 
 
+def digest(text: str) -> bytes:
+    """A 16-byte key for a text of any length (lone surrogates from JSON escapes included)."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def build_schema() -> strawberry.Schema:
     """The schema with its protections. Extensions are built per request; the depth and alias rules are
-    made once and shared, so the validation cache recognises a document it has already checked."""
-    validated: LRUCache[tuple[Any, ...], list[GraphQLError]] = LRUCache(maxsize=512)
+    made once and shared, so the document cache's validation results hold for every request."""
+    documents: LRUCache[bytes, _Prepared] = LRUCache(maxsize=DOCUMENT_CACHE_BYTES, getsizeof=lambda e: e.size)
+    lock = threading.Lock()
     rules = [*QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
              *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: ParserCache(maxsize=512),
         lambda: AddValidationRules(rules),
-        lambda: TextValidationCache(validated),
+        lambda: DocumentCache(documents, lock),
         lambda: _Masker(should_mask_error=_should_mask),
     ]
     return QfqSchema(query=Query, extensions=extensions,

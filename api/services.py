@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -20,17 +21,55 @@ from api.orgs import OrgIndex
 
 CACHE_BYTES = 64 * 1024 * 1024  # per cache and per worker: about 20 000 answers of 3 KB
 MAX_CACHED_BODY = 256 * 1024  # a larger response is recomputed rather than evicting hundreds of answers
+ENTRY_BYTES = 400  # what one cached entry costs besides its body: digest key, LRU links, dict slots
+MAX_KEYED_QUERY = 2048  # bytes of an /api/ask query string remembered as such (known parameters only)
+ASK_PARAMETERS = frozenset({"q", "org", "commune", "limit"})
 
 
-def body_cache(max_bytes: int = CACHE_BYTES) -> LRUCache[tuple[Any, ...], bytes]:
-    """A least-recently-used cache of encoded responses, bounded by their total size in bytes. Only the
-    bytes are kept: thousands of nested answer dicts would be objects for every full collection to scan."""
-    return LRUCache(maxsize=max(max_bytes, 1), getsizeof=len)
+class BodyCache:
+    """A least-recently-used cache of encoded responses, bounded by the bytes of its keys and values.
+
+    A key is a 16-byte digest of the request's parts, never the parts themselves: a client sending
+    60 KB of parameters must not make the cache hold 60 KB per entry. Every entry is counted with
+    ENTRY_BYTES of bookkeeping, so a flood of tiny answers is bounded too. Only the bytes are kept:
+    thousands of nested answer dicts would be objects for every full collection to scan. Thread-safe."""
+
+    def __init__(self, max_bytes: int = CACHE_BYTES) -> None:
+        self.lru: LRUCache[bytes, bytes] = LRUCache(maxsize=max(max_bytes, 1), getsizeof=entry_size)
+        self.lock = threading.Lock()
+
+    def get(self, *parts: Any) -> bytes | None:
+        key = cache_key(*parts)
+        with self.lock:
+            return self.lru.get(key)
+
+    def put(self, parts: tuple[Any, ...], body: bytes) -> None:
+        """Keep `body` unless it is empty or too large to be worth the answers it would evict."""
+        if body and entry_size(body) <= min(MAX_CACHED_BODY, self.lru.maxsize):
+            key = cache_key(*parts)
+            with self.lock:
+                self.lru[key] = body
+
+    def clear(self) -> None:
+        with self.lock:
+            self.lru.clear()
+
+    @property
+    def size(self) -> int:
+        """Bytes accounted (bodies and bookkeeping)."""
+        return int(self.lru.currsize)
+
+    def __len__(self) -> int:
+        return len(self.lru)
 
 
-def remember(cache: LRUCache[tuple[Any, ...], bytes], key: tuple[Any, ...], body: bytes) -> None:
-    if 0 < len(body) <= min(MAX_CACHED_BODY, cache.maxsize):
-        cache[key] = body
+def entry_size(body: bytes) -> int:
+    return len(body) + ENTRY_BYTES
+
+
+def cache_key(*parts: Any) -> bytes:
+    """A 16-byte digest of the parts (strings, numbers, None; lone surrogates included)."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 @dataclass
@@ -45,8 +84,8 @@ class Services:
     _version: str | None = None
     _checked: float = -1e9
     _orgs: OrgIndex = field(default_factory=lambda: OrgIndex([]))
-    _answers: LRUCache[tuple[Any, ...], bytes] = field(init=False)
-    _by_query: LRUCache[tuple[Any, ...], bytes] = field(init=False)  # /api/ask: raw query string → body
+    _answers: BodyCache = field(init=False)
+    _by_query: BodyCache = field(init=False)  # /api/ask: raw query string → body
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _catalog_version: str | None = None
     _items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -54,8 +93,8 @@ class Services:
     _owners: list[tuple[int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._answers = body_cache(self.cache_bytes)
-        self._by_query = body_cache(self.cache_bytes)  # holds the same bytes objects as `_answers`
+        self._answers = BodyCache(self.cache_bytes)
+        self._by_query = BodyCache(self.cache_bytes)  # holds the same bytes objects as `_answers`
 
     def version(self) -> str | None:
         """The loaded data version (None when the graph is empty)."""
@@ -96,31 +135,27 @@ class Services:
         """(answer, its JSON) on a miss, (None, JSON) on a hit."""
         org_id = self.org(org)["id"] if org else None
         key = (self.version(), question, org_id, commune, limit)
-        with self._lock:
-            body = self._answers.get(key)
+        body = self._answers.get(*key)
         if body is not None:
             return None, body
         res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
         body = dump(res)
         if self.cache_bytes > 0:
-            with self._lock:
-                remember(self._answers, key, body)
+            self._answers.put(key, body)
         return res, body
 
     def answer_for_query(self, query_string: bytes) -> bytes | None:
         """The /api/ask body already served for exactly this query string (and data version): a repeated
         request skips even the parsing of its parameters."""
-        if self.cache_bytes <= 0:
+        if self.cache_bytes <= 0 or len(query_string) > MAX_KEYED_QUERY:
             return None
-        key = (self.version(), query_string)
-        with self._lock:
-            return self._by_query.get(key)
+        return self._by_query.get(self.version(), query_string)
 
-    def keep_answer_for_query(self, query_string: bytes, body: bytes) -> None:
-        if self.cache_bytes > 0:
-            key = (self.version(), query_string)  # outside the lock: version() may take it
-            with self._lock:
-                remember(self._by_query, key, body)
+    def keep_answer_for_query(self, query_string: bytes, names: set[str], body: bytes) -> None:
+        """Remember the body for this query string only when it holds the known parameters (`names`)
+        and is short: unknown or padded parameters would each be an entry for the same answer."""
+        if self.cache_bytes > 0 and len(query_string) <= MAX_KEYED_QUERY and names <= ASK_PARAMETERS:
+            self._by_query.put((self.version(), query_string), body)
 
     # -- search ---------------------------------------------------------------------------------
     def search(self, text: str, first: int) -> list[tuple[float, str, str, dict[str, Any]]]:

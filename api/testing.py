@@ -10,6 +10,8 @@ from types import TracebackType
 import uvicorn
 from starlette.applications import Starlette
 
+from api.protocol import server_limits
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -25,7 +27,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.timeout = timeout
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False,
-                                lifespan="on", log_config=None)
+                                lifespan="on", log_config=None, **server_limits())
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 

@@ -164,6 +164,8 @@ def communes(request: Request) -> Response:
         return json_page({"communes": []})
     try:
         rows = _store(request).read("web_communes", {"prefix": q, "org": org, "limit": 30})
+    except BadParameter as exc:  # a character the graph cannot carry: the client's input
+        return json_page({"error": str(exc), "code": "BAD_INPUT"}, 400)
     except StoreError as exc:
         log.error("graphe indisponible pour /communes.json : %s", exc)
         return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
@@ -261,6 +263,8 @@ def _entity_page(request: Request, read: Callable[[Any, str], dict[str, Any] | N
         store = _store(request)
         data = read(store, key) if len(key) <= MAX_TEXT else None
         page = html(store, data) if data is not None and not as_json else None
+    except BadParameter as exc:  # refused before reaching the graph: no such page
+        return json_page({"error": str(exc), "code": "BAD_INPUT"}, 400) if as_json else unavailable(exc)
     except StoreError as exc:
         return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
     if data is None:
@@ -322,16 +326,31 @@ def organisations_page(request: Request) -> Response:
 
 # ---------------------------------------------------------------------------------------- exports
 def export(request: Request) -> Response:
-    """GET /export/{format}?org=… — jsonld, csv (zip) or cypher, as a download."""
+    """GET /export/{format}?org=… — jsonld, csv (zip) or cypher, as a download. Rendered once per data
+    version (format, organisation and base address); an unknown organisation is refused before any
+    reading of the graph."""
     fmt = request.path_params["format"]
     org = (request.query_params.get("org") or "").strip() or None
     if fmt not in exports.FORMATS:
         return json_page({"error": f"Format inconnu : {fmt} (formats : {', '.join(exports.FORMATS)}).",
                           "code": "NOT_FOUND"}, 404)
+    services = getattr(request.app.state, "services", None)
     try:
-        body = exports.render(_store(request), fmt, org=org, base=str(request.base_url))
+        store = _store(request)
+        if org is not None:
+            known = sorted(o["id"] for o in _org_rows(request, store))
+            if org not in known:
+                return json_page({"error": f"Organisation inconnue : {org[:MAX_TEXT]!r}. Connues : {', '.join(known)}.",
+                                  "code": "NOT_FOUND"}, 404)
+        cache = getattr(request.app.state, "exports", None)
+        if cache is None:
+            cache = request.app.state.exports = exports.ExportCache()
+        version = services.version() if services is not None else None
+        body = cache.render(store, version, fmt, org, str(request.base_url))
     except exports.ExportError as exc:
         return json_page({"error": str(exc), "code": "NOT_FOUND"}, 404)
+    except BadParameter as exc:
+        return json_page({"error": str(exc), "code": "BAD_INPUT"}, 400)
     except StoreError:
         return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
     name = exports.FILE_NAMES[fmt] if not org else exports.FILE_NAMES[fmt].replace("quifaitquoi", f"quifaitquoi-{org}")

@@ -23,6 +23,7 @@ def serve(
     """Sert l'API GraphQL (/graphql), l'API REST (/api/ask) et la page web, sur le graphe déjà chargé."""
     import uvicorn
 
+    from api.protocol import server_limits
     from qfq.app import open_graph
 
     _check_port(host, port)
@@ -37,7 +38,8 @@ def serve(
     # asyncio's own loop, not uvloop: under saturation uvloop served some connections late (whoHandles
     # p99 650 ms against 99 ms, same throughput, 32 clients, one worker). httptools parses HTTP.
     config: dict[str, Any] = dict(host=host, port=port, log_level="info", access_log=False, loop="asyncio",
-                                  proxy_headers=False, server_header=False, log_config=_logging("INFO"))
+                                  proxy_headers=False, server_header=False, log_config=_logging("INFO"),
+                                  **server_limits())
     # uvicorn shuts down gracefully on SIGTERM, then re-raises it: exit normally instead, so that the
     # embedded graph server this process owns is stopped cleanly (atexit) and its state file removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

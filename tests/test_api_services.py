@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from api.services import MAX_CACHED_BODY, Services, body_cache, remember
+from api.services import ENTRY_BYTES, MAX_CACHED_BODY, BodyCache, Services
 from lookup.engine import Engine
 
 
@@ -20,19 +20,29 @@ class CountingEngine(Engine):
 
 
 def test_body_cache_is_bounded_in_bytes_and_evicts_the_least_recent() -> None:
-    cache = body_cache(300)
+    entry = 100 + ENTRY_BYTES
+    cache = BodyCache(3 * entry)
     for k in "abc":
-        remember(cache, (k,), k.encode() * 100)
-    assert cache.currsize == 300 and ("a",) in cache
-    assert cache.get(("a",)) == b"a" * 100  # "a" is now the most recent: "b" goes first
-    remember(cache, ("d",), b"d" * 100)
-    assert ("b",) not in cache and {("a",), ("c",), ("d",)} == set(cache)
-    remember(cache, ("big",), b"x" * 301)  # larger than the whole cache: not kept, nothing evicted
-    remember(cache, ("empty",), b"")
-    assert set(cache) == {("a",), ("c",), ("d",)}
-    large = body_cache(4 * MAX_CACHED_BODY)
-    remember(large, ("huge",), b"x" * (MAX_CACHED_BODY + 1))
-    assert ("huge",) not in large
+        cache.put((k,), k.encode() * 100)
+    assert cache.size == 3 * entry and cache.get("a") == b"a" * 100  # "a" is now the most recent
+    cache.put(("d",), b"d" * 100)
+    assert cache.get("b") is None and [cache.get(k) is not None for k in "acd"] == [True] * 3
+    cache.put(("big",), b"x" * (3 * entry))  # larger than the whole cache: not kept, nothing evicted
+    cache.put(("empty",), b"")
+    assert len(cache) == 3 and cache.get("big") is None and cache.get("empty") is None
+    large = BodyCache(4 * MAX_CACHED_BODY)
+    large.put(("huge",), b"x" * (MAX_CACHED_BODY + 1))
+    assert large.get("huge") is None
+
+
+def test_body_cache_counts_keys_and_entries_not_only_bodies() -> None:
+    """60 KB keys and a flood of tiny answers: the keys are digests and every entry is counted."""
+    cache = BodyCache(100 * (ENTRY_BYTES + 10))
+    for i in range(1000):
+        cache.put(("v1", str(i) * 20_000), b"0123456789")
+    assert len(cache) == 100 and cache.size <= 100 * (ENTRY_BYTES + 10)
+    assert all(len(k) == 16 for k in cache.lru)
+    assert cache.get("v1", "999" * 20_000) == b"0123456789"
 
 
 def test_answers_repeat_from_the_cache_byte_for_byte(loaded_store: Any) -> None:
