@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from graphql import GraphQLError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from strawberry import Schema
 from strawberry.exceptions import MissingQueryError
@@ -174,6 +174,8 @@ class GraphQLHTTP:
             return await self._handle(request)
         except HttpError as exc:
             return respond(media, exc.status, {"errors": [{"message": exc.message}]}, exc.headers)
+        except ClientDisconnect:  # gone (or cut off for sending too slowly) before its body was whole
+            return Response(status_code=400)
         except BadParameter as exc:
             return respond(media, 400, {"errors": [{"message": str(exc), "extensions": {"code": "BAD_INPUT"}}]})
         except StoreError as exc:

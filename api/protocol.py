@@ -27,7 +27,7 @@ MESSAGES = {
          "données dans le corps d'une requête POST.",
     431: f"En-têtes trop volumineux : {MAX_HEADERS // 1024} Ko au plus en tout. Retirez les en-têtes ou "
          "cookies superflus.",
-    408: f"Requête reçue trop lentement : elle doit arriver en entier en {READ_TIMEOUT:g} s.",
+    408: "Requête reçue trop lentement : elle doit arriver en entier en {seconds:g} s.",
 }
 
 
@@ -44,6 +44,9 @@ class _Refused(Exception):
 
 class LimitedHttpTools(HttpToolsProtocol):
     """HttpToolsProtocol refusing oversized request targets and headers and too slow requests."""
+
+    read_timeout = READ_TIMEOUT
+    linger = 1.0  # seconds a refused connection stays half-open, discarding what the client still sends
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,19 +121,26 @@ class LimitedHttpTools(HttpToolsProtocol):
         if self.transport.is_closing():
             return
         if self.cycle is None or self.cycle.response_complete or not self.cycle.response_started:
-            body = json.dumps({"error": MESSAGES[status], "code": "BAD_REQUEST"}, ensure_ascii=False).encode()
+            message = MESSAGES[status].format(seconds=self.read_timeout)
+            body = json.dumps({"error": message, "code": "BAD_REQUEST"}, ensure_ascii=False).encode()
             self.transport.write(b"".join([
                 STATUS_LINE[status], b"content-type: application/json; charset=utf-8\r\n",
                 b"content-length: ", str(len(body)).encode(), b"\r\n", b"connection: close\r\n\r\n", body]))
         if self.cycle is not None and not self.cycle.response_complete:
             self.cycle.disconnected = True  # the app, if reading the body, sees a disconnect
             self.cycle.message_event.set()
-        self.transport.close()
+        # Closing at once, with the client's bytes unread, would reset the connection and lose the
+        # answer on its way: end our side, discard what still comes for a moment, then close.
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+            self.loop.call_later(self.linger, self.transport.close)
+        else:
+            self.transport.close()
 
     # -- read timer ----------------------------------------------------------------------------
     def _arm(self) -> None:
         self._disarm()
-        self.read_timer = self.loop.call_later(READ_TIMEOUT, self._too_slow)
+        self.read_timer = self.loop.call_later(self.read_timeout, self._too_slow)
 
     def _disarm(self) -> None:
         if self.read_timer is not None:

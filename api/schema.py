@@ -67,16 +67,18 @@ class _Masker(MaskErrors):
 
 @dataclass
 class _Prepared:
-    """A parsed document and, once checked, its refusal or validation errors ([] when valid)."""
+    """A parsed document and, once checked, the refusal of its shape ("" when none) and its validation
+    errors ([] when valid)."""
 
     document: DocumentNode
     size: int
+    refusal: str | None = None
     errors: list[GraphQLError] | None = None
 
 
 class DocumentCache(SchemaExtension):
-    """Parsing, the shape checks of api/budget.py and validation, memoised by query text; then the
-    cost of the operation with its variables, on every request.
+    """Parsing, the shape checks of api/budget.py and validation, memoised by query text; the cost of
+    the operation with its variables is checked on every request, between the two.
 
     Keyed by a digest of the text (never the text itself) and bounded by bytes: a parsed document
     holds its source and every token, about 150 bytes per character of a dense query. The budget runs
@@ -105,25 +107,29 @@ class DocumentCache(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         ctx = self.execution_context
+        assert ctx.graphql_document is not None
         with self.lock:
             entry = self.cache.get(self.key)
-        errors = entry.errors if entry is not None else None
-        if errors is None:
-            assert ctx.graphql_document is not None
+        if entry is None:
+            entry = _Prepared(ctx.graphql_document, 0)  # not kept: checked for this request only
+        if entry.refusal is None:
             try:
                 check_shape(ctx.graphql_document)
+                entry.refusal = ""
             except TooExpensive as exc:
-                errors = [GraphQLError(str(exc), extensions={"code": TOO_COMPLEX})]
-            else:
-                errors = validate_document(ctx.schema._schema, ctx.graphql_document, ctx.validation_rules)
-            if entry is not None:
-                entry.errors = errors
-        if not errors:  # valid: what this operation with these variables would cost
-            assert ctx.graphql_document is not None
+                entry.refusal = str(exc)
+        errors: list[GraphQLError] | None = None
+        if not entry.refusal:  # then what this operation with these variables would cost
             try:
                 check_cost(ctx.graphql_document, ctx.schema._schema, ctx.operation_name, ctx.variables)
             except TooExpensive as exc:
                 errors = [GraphQLError(str(exc), extensions={"code": TOO_COMPLEX})]
+        else:
+            errors = [GraphQLError(entry.refusal, extensions={"code": TOO_COMPLEX})]
+        if errors is None:
+            if entry.errors is None:
+                entry.errors = validate_document(ctx.schema._schema, ctx.graphql_document, ctx.validation_rules)
+            errors = entry.errors
         ctx.pre_execution_errors = errors
         yield
 

@@ -6,6 +6,7 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
@@ -22,12 +23,13 @@ def free_port() -> int:
 class LiveServer:
     """`with LiveServer(create_app(store)) as srv: httpx.get(srv.url + "/healthz")`."""
 
-    def __init__(self, app: Starlette, port: int | None = None, timeout: float = 30.0) -> None:
+    def __init__(self, app: Starlette, port: int | None = None, timeout: float = 30.0, **options: Any) -> None:
+        """`options`: uvicorn settings over those of `qfq serve` (api/protocol.py's server_limits)."""
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.timeout = timeout
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False,
-                                lifespan="on", log_config=None, **server_limits())
+                                lifespan="on", log_config=None, **{**server_limits(), **options})
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name=f"uvicorn-{self.port}", daemon=True)
 
