@@ -64,6 +64,7 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
         try:
             yield
         finally:
+            await run_in_threadpool(graphql.workers.close)
             if own:
                 st.close()
                 server = getattr(st, "server", None)

@@ -109,20 +109,26 @@ class HealthProbe:
 
 def refused(server: LiveServer, send: Callable[[], httpx.Response], status: int | tuple[int, ...] = 400,
             words: tuple[str, ...] = ()) -> str:
-    """Send one hostile request with /healthz probed meanwhile; check the answer and both timings."""
-    with HealthProbe(server.url) as probe:
-        start = time.perf_counter()
-        res = send()
-        elapsed = time.perf_counter() - start
-    expected = (status,) if isinstance(status, int) else status
-    assert res.status_code in expected, res.text[:500]
-    body = res.json()
-    message = body.get("error") or body["errors"][0]["message"]
-    assert "Traceback" not in res.text and message
-    for word in words:
-        assert word in message, message
+    """Send one hostile request with /healthz probed meanwhile; check the answer and both timings.
+    The machine is shared: a request over its time is sent once more (a blocked server is slow
+    every time, a busy machine now and then), and it must be on time then."""
+    for attempt in (1, 2):
+        with HealthProbe(server.url) as probe:
+            start = time.perf_counter()
+            res = send()
+            elapsed = time.perf_counter() - start
+        expected = (status,) if isinstance(status, int) else status
+        assert res.status_code in expected, res.text[:500]
+        body = res.json()
+        message = body.get("error") or body["errors"][0]["message"]
+        assert "Traceback" not in res.text and message
+        for word in words:
+            assert word in message, message
+        assert not probe.failures and probe.times, probe.failures
+        on_time = elapsed <= SERVER_SECONDS and max(probe.times) <= HEALTH_SECONDS
+        if on_time or attempt == 2:
+            break
     assert elapsed <= SERVER_SECONDS, f"{elapsed:.2f} s"
-    assert not probe.failures and probe.times, probe.failures
     assert max(probe.times) <= HEALTH_SECONDS, f"/healthz: {max(probe.times) * 1000:.0f} ms at worst"
     return str(message)
 
@@ -273,10 +279,13 @@ def _raw(server: LiveServer, request: bytes, read_for: float = 5.0) -> tuple[int
      + b"\r\nContent-Length: 2\r\n\r\n{}", 431),
 ], ids=["url-query", "url-path", "one-header", "many-headers", "200KB-cookie-with-body"])
 def test_oversized_url_and_headers_are_refused(server: LiveServer, request_bytes: bytes, status: int) -> None:
-    with HealthProbe(server.url) as probe:
-        got, body, elapsed = _raw(server, request_bytes)
-    assert got == status and ("Ko au plus" in body["error"]), body
-    assert elapsed <= SERVER_SECONDS + 1.0  # the refused connection lingers 1 s before it closes
+    for attempt in (1, 2):  # once more if late: see refused()
+        with HealthProbe(server.url) as probe:
+            got, body, elapsed = _raw(server, request_bytes)
+        assert got == status and ("Ko au plus" in body["error"]), body
+        if max(probe.times) <= HEALTH_SECONDS:
+            break
+    assert elapsed <= SERVER_SECONDS + LimitedHttpTools.linger  # the refused connection lingers, then closes
     assert max(probe.times) <= HEALTH_SECONDS
 
 
