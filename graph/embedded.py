@@ -343,9 +343,13 @@ def _free_port() -> int:
 
 
 def _ping(port: int, password: str) -> bool:
+    """Whether the server answers. With a full disk redis answers PING with MISCONF: it is alive and
+    serves reads — taking it for hung would kill it and start a second one on the same files."""
     try:
         return bool(redis.Redis(host="127.0.0.1", port=port, password=password,
                                 socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.ResponseError as exc:
+        return mentions_disk_full(str(exc))
     except (redis.RedisError, OSError):
         return False
 

@@ -43,7 +43,8 @@ class FalkorStore:
                                          socket_connect_timeout=5, socket_timeout=120)
             self._conn: redis.Redis = self._db.connection
             self._graphs: dict[str, Any] = {}
-            self._conn.ping()
+            self._disk_full_seen = False
+            self.ping_or_raise()
         except redis.AuthenticationError:
             raise StoreUnavailable(
                 f"{description} : authentification refusée. Vérifiez le mot de passe dans QFQ_GRAPH_URL."
@@ -177,9 +178,28 @@ class FalkorStore:
         except StoreError:
             pass  # cleanup after a failed load: the next load drops what is left
 
-    def ping(self) -> bool:
+    def ping_or_raise(self) -> None:
         try:
-            return bool(self._conn.ping())
+            self._conn.ping()
+        except redis.ResponseError as exc:
+            if not mentions_disk_full(str(exc)):  # a full disk still lets us read: connected
+                raise
+
+    def ping(self) -> bool:
+        """Whether the server answers. Redis answers PING with MISCONF while its disk is full: it still
+        serves reads (the graph already loaded), so it is up; the condition is logged once."""
+        try:
+            ok = bool(self._conn.ping())
+            self._disk_full_seen = False
+            return ok
+        except redis.ResponseError as exc:
+            if not mentions_disk_full(str(exc)):
+                return False
+            if not self._disk_full_seen:
+                self._disk_full_seen = True
+                log.warning("%s : disque plein, les écritures sont refusées (%s) ; les lectures continuent",
+                            self.description, _cause(exc))
+            return True
         except (redis.RedisError, OSError):
             return False
 
