@@ -80,6 +80,8 @@ class EmbeddedServer:
                     info = self._start()
         except OSError as exc:
             raise self._os_error(exc) from None
+        if self._proc is not None and self._proc.pid == info.pid and self._proc.poll() is None:
+            info.owner = True  # another thread of this process restarted it first: still ours to stop
         self.info = info
         if info.owner:
             atexit.register(self.stop)

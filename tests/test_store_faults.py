@@ -98,6 +98,7 @@ def test_disk_full_during_a_load_keeps_serving_the_previous_graph(small_disk):
     assert not wait_no_redis(data), "a FalkorDB outlived qfq serve"
 
 
+@pytest.mark.slow
 def test_read_only_data_dir_is_one_line_and_changes_nothing(small_disk):
     data = small_disk / "graph"
     assert qfq(data, "load", "-q").code == 0
@@ -122,11 +123,13 @@ store.write("echo_value", {"id": "kept", "value": "v"})
 first = store.server.info.pid
 os.kill(first, signal.SIGKILL)
 store.server._proc.wait()
-worker = threading.Thread(target=lambda: store.read("probe_read", {"id": "kept"}))  # restarts the server
-worker.start()
-worker.join()
-time.sleep(1.0)  # the thread that asked for the restart is gone
-print(first, store.server.info.pid, flush=True)
+workers = [threading.Thread(target=lambda: store.read("probe_read", {"id": "kept"})) for _ in range(4)]
+for w in workers:  # four threads find the server gone at once: one restarts it, the others reuse it
+    w.start()
+for w in workers:
+    w.join()
+time.sleep(1.0)  # the threads that asked for the restart are gone
+print(first, store.server.info.pid, int(store.server.info.owner), flush=True)
 time.sleep(600)
 """
 
@@ -136,15 +139,16 @@ def test_a_server_restarted_from_a_thread_dies_with_its_owner(tmp_path):
     owner = subprocess.Popen([sys.executable, "-c", RESTART_FROM_A_THREAD], cwd=REPO, env=env,
                              stdout=subprocess.PIPE, text=True)
     try:
-        first, second = map(int, owner.stdout.readline().split())
-        assert second != first
-        assert redis_on(tmp_path) == [second], "the restarted server must outlive the thread, not its owner"
+        first, second, owned = map(int, owner.stdout.readline().split())
+        assert second != first and owned == 1
+        assert redis_on(tmp_path) == [second], "one server, outliving the threads, not its owner"
     finally:
         owner.kill()  # SIGKILL: no atexit, only the parent-death signal
         owner.wait(10)
     assert not wait_no_redis(tmp_path, 10), "FalkorDB outlived its owner killed with SIGKILL"
 
 
+@pytest.mark.slow
 def test_serve_sigterm_leaves_no_server_after_a_restart(tmp_path):
     assert qfq(tmp_path, "load", "-q").code == 0
     port = _free_port()
@@ -152,9 +156,14 @@ def test_serve_sigterm_leaves_no_server_after_a_restart(tmp_path):
     try:
         [first] = redis_on(tmp_path)
         os.kill(first, signal.SIGKILL)
-        deadline = time.monotonic() + 30
-        while get(port, "/api/ask?q=transport+scolaire+" + str(time.monotonic()))[0] != 200 or \
-                redis_on(tmp_path) in ([], [first]):
+        deadline = time.monotonic() + 90  # a restart replays the AOF: seconds on a busy machine
+        while True:
+            try:
+                if get(port, "/api/ask?q=transport+scolaire+" + str(time.monotonic()), 60)[0] == 200 and \
+                        redis_on(tmp_path) not in ([], [first]):
+                    break
+            except OSError:
+                pass
             assert time.monotonic() < deadline, "the server did not bring FalkorDB back"
             time.sleep(0.2)
         assert len(redis_on(tmp_path)) == 1
