@@ -210,13 +210,18 @@ class EmbeddedServer:
             )
         else:
             raise StoreUnavailable(f"graphe embarqué ({self.data_dir}) : aucun port libre trouvé sur 127.0.0.1.")
-        self._proc = proc
         state = {"pid": proc.pid, "port": port, "password": password, "started_at": time.time()}
         tmp = self.state_file.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(state, fh)
-        os.replace(tmp, self.state_file)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                json.dump(state, fh)
+            os.replace(tmp, self.state_file)
+        except OSError:  # unfindable by other processes, it would let them start a second one: stop it
+            _kill_group(proc.pid)
+            proc.wait()
+            raise
+        self._proc = proc
         log.info("graphe embarqué démarré (pid %s, 127.0.0.1:%s, %s)", proc.pid, port, self.data_dir)
         return ServerInfo(pid=proc.pid, port=port, password=password, owner=True, recovered=recovered)
 
@@ -324,15 +329,17 @@ class _Spawner:
 
 
 _SPAWNER = _Spawner()
+try:  # resolved once here: loading a library in the forked child could deadlock on the loader's lock
+    _PRCTL: Any = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # pragma: no cover - not Linux
+    _PRCTL = None
 
 
 def _die_with_parent(parent: int) -> None:
     """In the child: ask Linux to send SIGTERM when the spawning thread (our long-lived one) dies, even
     by SIGKILL of the process; exit at once if the parent already died between fork and prctl."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:
         os._exit(1)
     os.setpgrp()  # own group: terminal signals stay with the parent, and the server's children die with it
@@ -345,24 +352,37 @@ def _free_port() -> int:
 
 
 def _ping(port: int, password: str) -> bool:
-    """Whether the server answers. With a full disk redis answers PING with MISCONF: it is alive and
-    serves reads — taking it for hung would kill it and start a second one on the same files."""
+    return _state(port, password) == "up"
+
+
+def _state(port: int, password: str) -> str:
+    """"up", "loading" (replaying its AOF: alive, not ready yet) or "down". With a full disk redis
+    answers PING with MISCONF: it is up and serves reads — taking it for hung would kill it and start
+    a second one on the same files."""
     try:
-        return bool(redis.Redis(host="127.0.0.1", port=port, password=password,
-                                socket_timeout=2, socket_connect_timeout=2).ping())
+        redis.Redis(host="127.0.0.1", port=port, password=password,
+                    socket_timeout=2, socket_connect_timeout=2).ping()
+        return "up"
+    except redis.BusyLoadingError:
+        return "loading"
     except redis.ResponseError as exc:
-        return mentions_disk_full(str(exc))
+        return "up" if mentions_disk_full(str(exc)) else "down"
     except (redis.RedisError, OSError):
-        return False
+        return "down"
 
 
 def _wait_ready(port: int, password: str, alive: Callable[[], bool], timeout: float) -> bool:
+    """Wait until the server answers; a server still replaying its AOF (a large graph can take minutes)
+    gets more time — giving up on it would set healthy files aside."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not alive():
             return False
-        if _ping(port, password):
+        state = _state(port, password)
+        if state == "up":
             return True
+        if state == "loading":
+            deadline = time.monotonic() + timeout
         time.sleep(0.05)
     return False
 
