@@ -32,6 +32,6 @@ def open_store(config: GraphConfig | None = None) -> Store:
         return again.port, again.password
 
     store = FalkorStore("127.0.0.1", info.port, info.password, cfg.graph, cfg.safe_url, recovered=info.recovered,
-                        restart=restart)
+                        restart=restart, data_dir=str(cfg.data_dir))
     store.server = server  # type: ignore[attr-defined]  # keeps the owner alive with the store
     return store

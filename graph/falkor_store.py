@@ -14,7 +14,7 @@ from typing import Any
 import falkordb
 import redis
 
-from graph.errors import StoreError, StoreUnavailable
+from graph.errors import StoreError, StoreUnavailable, disk_full, mentions_disk_full
 from graph.store import Row, query_text
 from graph.values import check_params, to_plain
 
@@ -28,11 +28,12 @@ class FalkorStore:
 
     def __init__(self, host: str, port: int, password: str | None, graph: str, description: str,
                  username: str | None = None, recovered: bool = False,
-                 restart: Callable[[], tuple[int, str]] | None = None) -> None:
+                 restart: Callable[[], tuple[int, str]] | None = None, data_dir: str | None = None) -> None:
         self.graph = graph
         self.description = description
         self.recovered = recovered
         self._restart = restart  # embedded store: bring the server back and give its new port/password
+        self._data_dir = data_dir  # embedded store: where its files live (named when the disk is full)
         self._host, self._username = host, username
         self._connect(host, port, password, username, description)
 
@@ -42,7 +43,8 @@ class FalkorStore:
                                          socket_connect_timeout=5, socket_timeout=120)
             self._conn: redis.Redis = self._db.connection
             self._graphs: dict[str, Any] = {}
-            self._conn.ping()
+            self._disk_full_seen = False
+            self.ping_or_raise()
         except redis.AuthenticationError:
             raise StoreUnavailable(
                 f"{description} : authentification refusée. Vérifiez le mot de passe dans QFQ_GRAPH_URL."
@@ -68,9 +70,10 @@ class FalkorStore:
         return name.decode() if isinstance(name, bytes) else (name or self.graph)
 
     def _call(self, fn: Callable[[], Any]) -> Any:
-        """Run one client call; a lost connection restarts the embedded server once, else is reported."""
+        """Run one client call; a lost connection restarts the embedded server once, else is reported;
+        a write refused for a full disk (MISCONF, with `appendfsync everysec`) is « disque plein »."""
         try:
-            return fn()
+            return self._on_full_disk(fn)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
             if self._restart is None:
                 raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(exc)}).") from None
@@ -78,9 +81,18 @@ class FalkorStore:
             port, password = self._restart()
             self._connect(self._host, port, password, self._username, self.description)
             try:
-                return fn()
+                return self._on_full_disk(fn)
             except (redis.ConnectionError, redis.TimeoutError, OSError) as again:
                 raise StoreUnavailable(f"{self.description} : connexion perdue ({_cause(again)}).") from None
+
+    def _on_full_disk(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except redis.ResponseError as exc:
+            if mentions_disk_full(str(exc)):
+                raise disk_full(self._data_dir if self._restart else None,
+                                f"FalkorDB refuse les écritures ({_cause(exc)})") from None
+            raise
 
     # -- queries --------------------------------------------------------------------------------
     def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
@@ -130,9 +142,25 @@ class FalkorStore:
             self._delete_graph(staged)
             raise
         old = self.active_graph()
-        self._call(lambda: self._conn.set(self._pointer, staged))
+        self._switch(staged)
         if old != staged:
             self._delete_graph(old)
+
+    def _switch(self, staged: str) -> None:
+        """Point readers at the new version. The embedded server writes its AOF with `everysec` (a full
+        disk then refuses writes instead of killing the server): for this one write it fsyncs, so a
+        completed load survives a power cut too."""
+        if self._restart is None:
+            self._call(lambda: self._conn.set(self._pointer, staged))
+            return
+        self._call(lambda: self._conn.config_set("appendfsync", "always"))
+        try:
+            self._call(lambda: self._conn.set(self._pointer, staged))
+        finally:
+            try:
+                self._call(lambda: self._conn.config_set("appendfsync", "everysec"))
+            except StoreError:
+                pass  # the server is gone: it restarts from its file, with `everysec`
 
     def _drop_stale_versions(self) -> None:
         """Remove versions left by a killed load (never the current one)."""
@@ -144,13 +172,34 @@ class FalkorStore:
 
     def _delete_graph(self, name: str) -> None:
         try:
-            self._db.select_graph(name).delete()
+            self._call(lambda: self._db.select_graph(name).delete())
         except redis.ResponseError:
             pass  # nothing stored under that name
+        except StoreError:
+            pass  # cleanup after a failed load: the next load drops what is left
+
+    def ping_or_raise(self) -> None:
+        try:
+            self._conn.ping()
+        except redis.ResponseError as exc:
+            if not mentions_disk_full(str(exc)):  # a full disk still lets us read: connected
+                raise
 
     def ping(self) -> bool:
+        """Whether the server answers. Redis answers PING with MISCONF while its disk is full: it still
+        serves reads (the graph already loaded), so it is up; the condition is logged once."""
         try:
-            return bool(self._conn.ping())
+            ok = bool(self._conn.ping())
+            self._disk_full_seen = False
+            return ok
+        except redis.ResponseError as exc:
+            if not mentions_disk_full(str(exc)):
+                return False
+            if not self._disk_full_seen:
+                self._disk_full_seen = True
+                log.warning("%s : disque plein, les écritures sont refusées (%s) ; les lectures continuent",
+                            self.description, _cause(exc))
+            return True
         except (redis.RedisError, OSError):
             return False
 

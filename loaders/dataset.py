@@ -9,8 +9,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from loaders.files import DataError, data_version, parse, read_csv, read_yaml
+from loaders.files import DataError, data_version, parse, read_csv, read_text, read_yaml
 from schema.model import CompetenceFile, Organisation, Partner, PartnerFile
 
 COMMUNE_COLS = ["code", "name", "departement", "population", "epci_siren", "canton_code"]
@@ -35,6 +36,23 @@ class Dataset:
     documents: dict[str, str]  # source id -> file name
     commune_of: dict[tuple[str, str], str] = field(default_factory=dict)  # (org id, commune text) -> INSEE code
     canton_of: dict[tuple[str, str], str] = field(default_factory=dict)
+    partner_where: list[str] = field(default_factory=list)  # per partner: the file and path that declare it
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root.parent)) if path.is_relative_to(root.parent) else str(path)
+
+
+def _at(raw: dict[Path, Any], path: Path, root: Path, *keys: str | int) -> str:
+    """`file (ligne N)`: the file and the line of the YAML node that `keys` reach in it."""
+    node, line = raw.get(path), 0
+    for key in keys:
+        try:
+            node = node[key]  # type: ignore[index]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = getattr(node, "line", 0) or line
+    return f"{_rel(path, root)} (ligne {line})" if line else _rel(path, root)
 
 
 def fold(text: str) -> str:
@@ -64,14 +82,20 @@ def read_dataset(root: Path) -> Dataset:
             return None
 
     comp_path, part_path = root / "competences.yaml", root / "partners.yaml"
-    competences = attempt(lambda: parse(CompetenceFile, read_yaml(comp_path, root), comp_path, root))
-    partner_file = attempt(lambda: parse(PartnerFile, read_yaml(part_path, root), part_path, root))
+    raw: dict[Path, Any] = {}  # each file's YAML, whose mappings and lists know their line
+
+    def parsed(model: Any, path: Path) -> Any:
+        raw[path] = read_yaml(path, root)
+        return parse(model, raw[path], path, root)
+
+    competences = attempt(lambda: parsed(CompetenceFile, comp_path))
+    partner_file = attempt(lambda: parsed(PartnerFile, part_path))
     org_paths = sorted((root / "organisations").glob("*.yaml"))
     if not org_paths:
         problems.append(f"{root}/organisations : aucun fichier .yaml. Ajoutez au moins une organisation.")
     orgs: list[tuple[Path, Organisation]] = []
     for p in org_paths:
-        org = attempt(lambda p=p: parse(Organisation, read_yaml(p, root), p, root))
+        org = attempt(lambda p=p: parsed(Organisation, p))
         if org is not None:
             orgs.append((p, org))
     terr_dir = root / "territories"
@@ -89,45 +113,53 @@ def read_dataset(root: Path) -> Dataset:
     files += sorted(src_dir.glob("*.txt"))
 
     partners = list(partner_file.partners)
-    for _, org in orgs:
+    partner_where = [f"{_at(raw, part_path, root, 'partners', i)} › partners[{i}](id={p.id})"
+                     for i, p in enumerate(partners)]
+    for path, org in orgs:
         partners.extend(org.partners)
+        partner_where += [f"{_at(raw, path, root, 'partners', i)} › partners[{i}](id={p.id})"
+                          for i, p in enumerate(org.partners)]
     documents: dict[str, str] = {}
     for _, org in orgs:
         for s in org.sources:
             documents[s.id] = s.file
     ds = Dataset(root=root, version=data_version(files), organisations=[o for _, o in orgs],
-                 competences=competences, partners=partners, territories=terr, documents=documents)
-    problems += _check_references(ds, orgs, src_dir)
+                 competences=competences, partners=partners, territories=terr, documents=documents,
+                 partner_where=partner_where)
+    problems += _check_references(ds, orgs, src_dir, raw)
     if problems:
         raise DataError(problems)
     return ds
 
 
-def _check_references(ds: Dataset, orgs: list[tuple[Path, Organisation]], src_dir: Path) -> list[str]:
+def _check_references(ds: Dataset, orgs: list[tuple[Path, Organisation]], src_dir: Path,
+                      raw: dict[Path, Any]) -> list[str]:
     problems: list[str] = []
-    rel = lambda p: str(p.relative_to(ds.root.parent)) if p.is_relative_to(ds.root.parent) else str(p)  # noqa: E731
+    rel = lambda p: _rel(p, ds.root)  # noqa: E731
+    comp = ds.root / "competences.yaml"
     codes = {c.code for c in ds.competences.competences}
-    partner_ids: dict[str, int] = {}
-    for p in ds.partners:
-        partner_ids[p.id] = partner_ids.get(p.id, 0) + 1
-    for pid, n in partner_ids.items():
-        if n > 1:
-            problems.append(f"data/partners.yaml : partenaire {pid!r} déclaré {n} fois. Gardez une seule déclaration.")
+    partner_ids: dict[str, list[str]] = {}
+    for p, where in zip(ds.partners, ds.partner_where):
+        partner_ids.setdefault(p.id, []).append(where.split(" › ")[0])
+    for pid, files in partner_ids.items():
+        if len(files) > 1:
+            problems.append(f"{files[-1]} : partenaire {pid!r} déclaré {len(files)} fois ({', '.join(files)}). "
+                            "Gardez une seule déclaration.")
     for i, c in enumerate(ds.competences.competences):
         for pid in c.partners:
             if pid not in partner_ids:
-                problems.append(f"data/competences.yaml › competences[{i}](code={c.code}).partners : partenaire "
+                problems.append(f"{_at(raw, comp, ds.root, 'competences', i)} › competences[{i}](code={c.code}).partners : partenaire "
                                 f"{pid!r} inconnu. Déclarez-le dans data/partners.yaml.")
     seen_codes: set[str] = set()
     for i, c in enumerate(ds.competences.competences):
         if c.code in seen_codes:
-            problems.append(f"data/competences.yaml › competences[{i}] : code {c.code!r} en double.")
+            problems.append(f"{_at(raw, comp, ds.root, 'competences', i)} › competences[{i}] : code {c.code!r} en double.")
         seen_codes.add(c.code)
 
     docs = _load_documents(ds, src_dir, problems)
-    for i, p in enumerate(ds.partners):
+    for p, where in zip(ds.partners, ds.partner_where):
         if p.quote and p.source:
-            _check_quote(p.quote, p.source, docs, f"data/partners.yaml › partners[{i}](id={p.id}).quote", problems)
+            _check_quote(p.quote, p.source, docs, f"{where}.quote", problems)
 
     dept_codes = {d["code"] for d in ds.territories.departements}
     epci_ids = {e["siren"] for e in ds.territories.epci}
@@ -149,7 +181,7 @@ def _check_references(ds: Dataset, orgs: list[tuple[Path, Organisation]], src_di
             problems.append(f"{where} › units : identifiants en double {dup}. Chaque unité doit avoir un id unique.")
         site_ids: set[str] = set()
         for k, u in enumerate(org.units):
-            at = f"{where} › units[{k}](id={u.id})"
+            at = f"{_at(raw, path, ds.root, 'units', k)} › units[{k}](id={u.id})"
             if u.parent is not None and u.parent not in units:
                 problems.append(f"{at}.parent : unité parente {u.parent!r} inconnue dans {org.id}. "
                                 "Corrigez l'id du parent ou ajoutez cette unité.")
@@ -260,10 +292,13 @@ def _load_documents(ds: Dataset, src_dir: Path, problems: list[str]) -> dict[str
     docs: dict[str, str] = {}
     for sid, fname in ds.documents.items():
         path = src_dir / fname
-        try:
-            docs[sid] = squash(path.read_text(encoding="utf-8"))
-        except OSError:
+        if not path.is_file():
             problems.append(f"data/sources/{fname} : document source {sid!r} introuvable. Copiez-le dans data/sources/.")
+            continue
+        try:
+            docs[sid] = squash(read_text(path, ds.root))
+        except DataError as exc:
+            problems.extend(exc.problems)
     return docs
 
 

@@ -97,7 +97,8 @@ def test_error_messages_name_file_path_and_fix(tmp_path):
     with pytest.raises(DataError) as exc:
         read_dataset(data)
     msg = exc.value.problems[0]
-    assert msg.startswith("data/organisations/meuse.yaml › units[") and ".parent" in msg and "Corrigez" in msg
+    assert msg.startswith("data/organisations/meuse.yaml (ligne ") and " › units[" in msg
+    assert ".parent" in msg and "Corrigez" in msg
 
 
 SLOW_LOAD = """
