@@ -53,7 +53,7 @@ ORG_KINDS = {"departement": "Département", "epci": "Intercommunalité", "commun
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_env.globals.update(unit_kinds=UNIT_KINDS, territory_kinds=TERRITORY_KINDS, org_kinds=ORG_KINDS)
+_env.globals.update(unit_kinds=UNIT_KINDS, territory_kinds=TERRITORY_KINDS, org_kinds=ORG_KINDS, passage=passage_id)
 
 
 # ---------------------------------------------------------------------------------------- helpers

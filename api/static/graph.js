@@ -16,7 +16,7 @@
     var ring = cy.nodes().filter(function (n) { return !n.data("focus") && !(n.data("up") > 0); });
     var pos = {};
     cy.nodes("[?focus]").forEach(function (n) { pos[n.id()] = { x: 0, y: 0 }; });
-    chain.forEach(function (n) { pos[n.id()] = { x: 0, y: -70 * n.data("up") }; });
+    chain.forEach(function (n) { pos[n.id()] = { x: 0, y: -100 * n.data("up") }; });
     var count = ring.length, two = count > 10;
     var radius = Math.max(150, (two ? count / 2 : count) * 150 / (2 * Math.PI * 0.8));
     ring.forEach(function (n, i) {
