@@ -1,7 +1,7 @@
 // Copies the vendored browser files from node_modules into api/static/vendor/ (run after `npm ci`).
 // Cytoscape draws the unit page's graph; GraphiQL (with the React it needs) is the /graphql explorer.
 // axe-core stays in node_modules: the accessibility tests inject it, pages never load it.
-import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -21,6 +21,11 @@ const FILES = {
 for (const [pkg, files] of Object.entries(FILES)) {
   const root = join(here, "node_modules", pkg);
   const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
-  for (const [from, to] of files) copyFileSync(join(root, from), join(dest, to));
+  for (const [from, to] of files) {
+    if (to.endsWith(".js")) {  // without its source-map comment: the map is not vendored
+      const text = readFileSync(join(root, from), "utf8").replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, "\n");
+      writeFileSync(join(dest, to), text);
+    } else copyFileSync(join(root, from), join(dest, to));
+  }
   console.log(`${pkg} ${version} -> ${dest}`);
 }
