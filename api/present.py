@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ALTERNATIVES = 3  # shown under the best answer; the others are behind « voir plus »
+# An alternative is shown only when its score is at least this share of the best score: a much weaker match
+# (an IT helpdesk under a childcare question) is no alternative worth a glance, only « voir plus ».
+ALT_SHARE = 0.4
 CONTACT_FIELDS = ("address", "phone", "email", "website", "hours")
 
 
@@ -144,8 +147,11 @@ def present(result: dict[str, Any], *, titles: dict[str, str], organisations: li
             return competent.contact
         return None
 
-    views = []
-    for a in result.get("answers") or []:
+    views, strong = [], []
+    answers = result.get("answers") or []
+    top = max((float(a.get("score") or 0.0) for a in answers), default=0.0)
+    for a in answers:
+        strong.append(float(a.get("score") or 0.0) >= ALT_SHARE * top)
         org = a["unit"].get("organisation") or {}
         chain = list(reversed(a.get("chain") or []))  # top first
         comp = (a.get("competence") or {}).get("code")
@@ -156,9 +162,10 @@ def present(result: dict[str, Any], *, titles: dict[str, str], organisations: li
             contact=contact_for(org.get("id", ""), org.get("name", "")),
             procedure=links.get(comp) if comp else None, source=_source(a, titles),
             partners=[p["name"] for p in a.get("partners") or []]))
+    shown = [v for v, ok in zip(views[1:], strong[1:]) if ok][:ALTERNATIVES]
     place = result.get("place") if isinstance(result.get("place"), dict) else None
     return ResultView(
         question=result.get("question", ""), place=place, place_asked=commune or None,
         place_candidates=[c for c in result.get("place_candidates") or [] if isinstance(c, dict)],
         competent=competent, out_of_scope=bool(result.get("out_of_scope")), hint=result.get("hint"),
-        best=views[0] if views else None, alternatives=views[1:1 + ALTERNATIVES], more=views[1 + ALTERNATIVES:])
+        best=views[0] if views else None, alternatives=shown, more=[v for v in views[1:] if v not in shown])

@@ -82,3 +82,12 @@ def test_communes_to_choose_from() -> None:
     html = render(present(res, titles=TITLES, organisations=ORGS, links={}, commune="St"))
     assert "Plusieurs communes correspondent" in html and "Aucun service trouvé" not in html
     assert 'href="/?q=rsa&amp;commune=55502#resultats"' in html and "Stonne (08)" in html
+
+
+def test_weak_matches_are_only_behind_voir_plus() -> None:
+    scores = [28.0, 12.0, 5.4, 5.3, 13.0]
+    res = {"question": "q", "answers": [{**answer(f"meuse:s{i}", f"S{i}"), "score": s} for i, s in enumerate(scores)]}
+    v = present(res, titles=TITLES, organisations=ORGS, links={})
+    assert v.best.unit_id == "meuse:s0"
+    assert [a.unit_id for a in v.alternatives] == ["meuse:s1", "meuse:s4"]  # ≥ 40 % of the best score, in order
+    assert [a.unit_id for a in v.more] == ["meuse:s2", "meuse:s3"]
