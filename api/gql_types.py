@@ -179,7 +179,8 @@ async def _org_units(info: Info, org: str) -> list[Row]:
 class OrgChartNode:
     unit: Unit = strawberry.field(description="The unit at this place of the chart.")
     depth: int = strawberry.field(description="Its level in the chart (1 = top).")
-    children: list[OrgChartNode] = strawberry.field(description="The units directly below it (empty past the depth asked for).")
+    children: list[OrgChartNode] = strawberry.field(
+        description="The units directly below it (empty past the depth asked for).")
 
 
 @strawberry.type(description="A service, direction, pôle… of an organisation.")
@@ -531,7 +532,8 @@ class PageInfo:
     has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
     has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
     start_cursor: str | None = strawberry.field(description="Cursor of the page's first item.")
-    end_cursor: str | None = strawberry.field(description="Cursor of the page's last item: pass it as `after` for the next page.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item: pass it as `after` for the next page.")
 
 
 @strawberry.type(description="One item of a connection and its cursor.")

@@ -486,7 +486,8 @@ EXAMPLES_DIR = HERE / "graphql_examples"
 def graphql_examples() -> list[dict[str, str]]:
     """The example queries GraphiQL opens with (api/graphql_examples/*.graphql, also quoted in the README)."""
     order = ["whoHandles", "units", "orgChart", "handledBy"]
-    files = sorted(EXAMPLES_DIR.glob("*.graphql"), key=lambda f: (order.index(f.stem) if f.stem in order else 99, f.stem))
+    files = sorted(EXAMPLES_DIR.glob("*.graphql"),
+                   key=lambda f: (order.index(f.stem) if f.stem in order else len(order), f.stem))
     return [{"name": f.stem, "query": f.read_text(encoding="utf-8")} for f in files]
 
 

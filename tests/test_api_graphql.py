@@ -327,7 +327,8 @@ def test_a_wrong_enum_value_is_a_validation_error(client: TestClient, query: str
 
 def test_enums_list_the_kinds_and_levels(client: TestClient) -> None:
     d = data(client, """{ u: __type(name: "UnitKind") { enumValues { name } }
-        c: __type(name: "CompetenceLevel") { enumValues { name } } t: __type(name: "TerritoryKind") { enumValues { name } }
+        c: __type(name: "CompetenceLevel") { enumValues { name } }
+        t: __type(name: "TerritoryKind") { enumValues { name } }
         units(kind: SERVICE, first: 3) { edges { node { kind } } } }""")
     assert {"SERVICE", "DIRECTION", "POLE"} <= {v["name"] for v in d["u"]["enumValues"]}
     assert {"COMMUNE", "EPCI", "DEPARTEMENT", "REGION", "ETAT"} <= {v["name"] for v in d["c"]["enumValues"]}

@@ -28,8 +28,8 @@ def render(view) -> str:
 
 
 def test_best_first_alternatives_and_more() -> None:
-    res = {"question": "rsa", "answers": [answer(f"meuse:s{i}", f"Service {i}", comp=("rsa", "Revenu de solidarité active"))
-                                          for i in range(8)]}
+    rsa = ("rsa", "Revenu de solidarité active")
+    res = {"question": "rsa", "answers": [answer(f"meuse:s{i}", f"Service {i}", comp=rsa) for i in range(8)]}
     v = present(res, titles=TITLES, organisations=ORGS, links={"rsa": "https://www.service-public.fr/rsa"})
     assert v.best.unit_id == "meuse:s0" and len(v.alternatives) == ALTERNATIVES and len(v.more) == 8 - 1 - ALTERNATIVES
     assert v.best.why == "Il est chargé de : revenu de solidarité active."
@@ -78,7 +78,8 @@ def test_a_body_not_covered_is_shown_first_with_its_contact_or_says_it_has_none(
 
 def test_communes_to_choose_from() -> None:
     res = {"question": "rsa", "answers": [], "place_candidates": [
-        {"code": "55502", "name": "Stenay", "departement": "55"}, {"code": "08433", "name": "Stonne", "departement": "08"}]}
+        {"code": "55502", "name": "Stenay", "departement": "55"},
+        {"code": "08433", "name": "Stonne", "departement": "08"}]}
     html = render(present(res, titles=TITLES, organisations=ORGS, links={}, commune="St"))
     assert "Plusieurs communes correspondent" in html and "Aucun service trouvé" not in html
     assert 'href="/?q=rsa&amp;commune=55502#resultats"' in html and "Stonne (08)" in html

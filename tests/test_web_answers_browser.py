@@ -31,7 +31,8 @@ SCREENS = {"bureau": {"width": 1280, "height": 900}, "mobile": {"width": 390, "h
 IN_VIEW = """el => { const r = el.getBoundingClientRect();
     return {top: r.top, bottom: r.bottom, height: r.height, vh: window.innerHeight}; }"""
 
-SMALL_TARGETS = """() => Array.from(document.querySelectorAll('a[href], button, input, select, summary, [tabindex="0"]'))
+SMALL_TARGETS = """() => Array.from(
+    document.querySelectorAll('a[href], button, input, select, summary, [tabindex="0"]'))
   .filter(el => el.offsetParent !== null && !el.closest('[hidden]') && !el.classList.contains('skip-link'))
   .filter(el => getComputedStyle(el).display !== 'inline')  // a link inside a sentence: exempt
   .map(el => { const r = el.getBoundingClientRect();
