@@ -14,6 +14,7 @@ import pytest
 from tests.browser import CHROMIUM, Recorder, browser, server, shot  # noqa: F401 (fixtures by name)
 
 pytestmark = [
+    pytest.mark.slow,  # a browser per screen and page: the full suite (make test), not the fast loop
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent : apt-get install -y chromium"),
 ]
 

@@ -13,6 +13,7 @@ from tests.browser import ARTIFACTS, CHROMIUM, browser, server  # noqa: F401 (fi
 
 AXE = Path(__file__).resolve().parent.parent / "tools" / "vendor-js" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [
+    pytest.mark.slow,  # a browser per screen and page: the full suite (make test), not the fast loop
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent : apt-get install -y chromium"),
 ]
 
