@@ -161,6 +161,22 @@ def _links(store: Any) -> dict[str, str]:
             if r["competence"].get("link")}
 
 
+def _place(store: Any, commune: str, org: str) -> dict[str, Any] | None:
+    """The commune the person gave, as {code, name, departement}: by INSEE code, else by its exact name when
+    only one commune bears it (None otherwise: the page then repeats what was typed). Used until the answer
+    itself says which place it used."""
+    rows = [r["territory"] for r in store.read("api_territories_by_ids", {"ids": [commune]})]
+    rows = [t for t in rows if t.get("kind") == "commune"]
+    if not rows:
+        rows = [{"id": r["id"], "name": r["name"], "departement": r["departement"]}
+                for r in store.read("web_communes", {"prefix": commune, "org": org, "limit": 30})
+                if r["name"].casefold() == commune.casefold()]
+    if len(rows) != 1:
+        return None
+    t = rows[0]
+    return {"code": t.get("code") or t["id"], "name": t["name"], "departement": t.get("departement")}
+
+
 def _search(request: Request) -> tuple[dict[str, Any], int] | Response:
     """The search's context (question, place, organisation, the answer as a ResultView or a problem) and
     its status, or the 503 page when the graph is down. Shared by the page and its /resultats fragment."""
@@ -191,6 +207,8 @@ def _search(request: Request) -> tuple[dict[str, Any], int] | Response:
                         raise
                     result = {"question": q, "answers": [], "place_candidates": [
                         {"code": r["id"], "name": r["name"], "departement": r["departement"]} for r in candidates]}
+                if commune and not result.get("place") and not result.get("place_candidates"):
+                    result = {**result, "place": _place(store, commune, org)}
                 view = present(result, titles=_sources(store), organisations=orgs, links=_links(store),
                                commune=commune)
             except StoreError as exc:

@@ -254,8 +254,9 @@ def test_live_results_fragment_is_the_page_answer(client) -> None:
 
 
 def test_place_is_said_and_an_unknown_commune_offers_choices(client) -> None:
-    r = client.get("/", params={"q": "rsa", "commune": "Stenay"})
-    assert "Commune indiquée" in r.text or "Réponse pour" in r.text
+    for given in ["Stenay", "stenay", "55502"]:  # by name or INSEE code: the page names the commune it used
+        r = client.get("/resultats", params={"q": "rsa", "commune": given})
+        assert re.search(r"Réponse pour&nbsp;: <strong>Stenay</strong> \(55\)", r.text), given
     r = client.get("/", params={"q": "rsa", "commune": "Ste"})  # typed in part, without JavaScript
     assert r.status_code == 200 and "Plusieurs communes correspondent" in r.text
     assert 'href="/?q=rsa&amp;commune=55502#resultats">Stenay (55)</a>' in r.text
