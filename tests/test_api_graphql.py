@@ -334,3 +334,19 @@ def test_enums_list_the_kinds_and_levels(client: TestClient) -> None:
     assert {"COMMUNE", "EPCI", "DEPARTEMENT", "REGION", "ETAT"} <= {v["name"] for v in d["c"]["enumValues"]}
     assert {"COMMUNE", "EPCI", "DEPARTEMENT", "REGION", "CANTON"} <= {v["name"] for v in d["t"]["enumValues"]}
     assert [e["node"]["kind"] for e in d["units"]["edges"]] == ["SERVICE"] * 3
+
+
+def test_who_handles_carries_place_and_competent_body_when_the_answer_has_them(client: TestClient) -> None:
+    from api.gql_types import WhoHandlesResult
+
+    d = data(client, """{ whoHandles(question: "RSA", commune: "Stenay") {
+        place { code name departement } placeCandidates { code } competent { name covered contact { phone } } } }""")
+    assert set(d["whoHandles"]) == {"place", "placeCandidates", "competent"}  # null or empty until the answer says
+    res = WhoHandlesResult.of({"question": "q", "answers": [], "place": {"code": "55502", "name": "Stenay",
+                                                                     "departement": "55"},
+                               "place_candidates": [{"code": "55502", "name": "Stenay"}, {"name": "sans code"}],
+                               "competent": {"name": "Mairie de Stenay", "kind": "commune", "code": "55502",
+                                             "covered": False, "contact": {"phone": "03 29 80 30 31"}}})
+    assert res.place.name == "Stenay" and [p.code for p in res.place_candidates] == ["55502"]
+    assert res.competent.name == "Mairie de Stenay" and not res.competent.covered
+    assert res.competent.contact.phone == "03 29 80 30 31" and res.competent.contact.email is None
