@@ -37,7 +37,9 @@ lint-cypher: node-tools
 
 node-tools:
 	@for d in $(NODE_TOOLS); do \
-	  if [ -f $$d/package-lock.json ] && [ ! -d $$d/node_modules ]; then (cd $$d && npm ci --no-audit --no-fund --silent); fi; \
+	  if [ -f $$d/package-lock.json ] && { [ ! -d $$d/node_modules ] || \
+	     [ $$d/package-lock.json -nt $$d/node_modules/.package-lock.json ]; }; then \
+	    (cd $$d && npm ci --no-audit --no-fund --silent); fi; \
 	done
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser download).

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from graph import open_store
@@ -28,7 +28,7 @@ from api.limits import MAX_BODY, BodyLimitMiddleware, CleanTargetMiddleware
 from api.rest import error, rest_routes
 from api.schema import build_schema
 from api.services import CACHE_BYTES, Services
-from api.web import web_routes
+from api.web import error_page, web_routes
 
 log = logging.getLogger("qfq.api")
 
@@ -97,7 +97,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         messages = {404: "Adresse inconnue.", 405: "Méthode non prise en charge sur cette adresse."}
         resp = error(exc.status_code, messages.get(exc.status_code, exc.detail), "HTTP")
     else:
-        resp = PlainTextResponse(exc.detail, status_code=exc.status_code)
+        resp = error_page(exc.status_code, exc.detail)  # French page, for browsers
     if exc.headers:
         resp.headers.update(exc.headers)
     return resp
@@ -105,4 +105,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _crash(request: Request, exc: Exception) -> Response:
     log.error("erreur inattendue sur %s %s", request.method, request.url.path, exc_info=exc)
+    if not _wants_json(request):
+        return error_page(500)
     return error(500, "Erreur interne du service : elle a été journalisée.", "INTERNAL")

@@ -6,7 +6,8 @@ through the unit / competence / partner loaders when a query asks for them.
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from enum import Enum
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry import ID, Private
@@ -17,17 +18,68 @@ from api.errors import bad_input, not_found
 Row = dict[str, Any]
 T = TypeVar("T")
 MAX_CHART_DEPTH = 10
+E = TypeVar("E", bound=Enum)
+
+
+@strawberry.enum(description="What sort of unit a unit is, in the organisation chart.")
+class UnitKind(Enum):
+    EXECUTIVE = strawberry.enum_value("executive", description="The elected executive (Président, Maire).")
+    CABINET = strawberry.enum_value("cabinet", description="The executive's cabinet.")
+    DGS = strawberry.enum_value("dgs", description="The general directorate (Direction générale des services).")
+    POLE = strawberry.enum_value("pole", description="A pôle grouping directions (often under a DGA).")
+    DIRECTION = strawberry.enum_value("direction", description="A direction.")
+    MISSION = strawberry.enum_value("mission", description="A mission (cross-cutting unit).")
+    SERVICE = strawberry.enum_value("service", description="A service.")
+    SECTEUR = strawberry.enum_value("secteur", description="A secteur within a service.")
+    SUPPORT_FUNCTION = strawberry.enum_value("support_function", description="A support function (secretariat, "
+                                                                              "cell, assistant…).")
+    TEAM = strawberry.enum_value("team", description="A team (museum, site team…).")
+    BODY = strawberry.enum_value("body", description="An assembly or committee.")
+    OTHER = strawberry.enum_value("other", description="A kind not listed here.")
+
+
+@strawberry.enum(description="A level of government that may hold a competence.")
+class CompetenceLevel(Enum):
+    COMMUNE = strawberry.enum_value("commune", description="The commune (mairie).")
+    EPCI = strawberry.enum_value("epci", description="The intercommunalité (EPCI).")
+    DEPARTEMENT = strawberry.enum_value("departement", description="The département (or its special-status "
+                                                                    "equivalent).")
+    REGION = strawberry.enum_value("region", description="The région.")
+    ETAT = strawberry.enum_value("etat", description="A State body (préfecture, ANTS, France Travail…).")
+    OTHER = strawberry.enum_value("other", description="Another body.")
+
+
+@strawberry.enum(description="What sort of territory a territory is.")
+class TerritoryKind(Enum):
+    REGION = strawberry.enum_value("region", description="A région.")
+    DEPARTEMENT = strawberry.enum_value("departement", description="A département.")
+    EPCI = strawberry.enum_value("epci", description="An intercommunalité (EPCI, by SIREN).")
+    CANTON = strawberry.enum_value("canton", description="A canton.")
+    COMMUNE = strawberry.enum_value("commune", description="A commune (INSEE code).")
+    SECTEUR = strawberry.enum_value("secteur", description="A sector an organisation defines for itself.")
+    OTHER = strawberry.enum_value("other", description="A kind not listed here.")
+
+
+def as_enum(enum: type[E], value: Any) -> E | None:
+    """The member for a stored value; OTHER for a value the enum does not list (new data never breaks a
+    response), None for none."""
+    if value is None or value == "":
+        return None
+    try:
+        return enum(value)
+    except ValueError:
+        return enum("other")
 
 
 @strawberry.interface(description="Any object with an application id (unit « meuse:cabinet », territory « 55 »…).")
 class Node:
-    id: ID
+    id: ID = strawberry.field(description="The application id (unit « meuse:cabinet », territory « 55 »…).")
 
 
 @strawberry.type(description="A quoted passage of a source document.")
 class Evidence:
     source: str | None = strawberry.field(description="Id of the source document.")
-    quote: str | None
+    quote: str | None = strawberry.field(description="The passage, verbatim.")
 
     @strawberry.field(description="The source document.")
     async def document(self, info: Info) -> Source | None:
@@ -43,9 +95,9 @@ def evidence(source: str | None, quote: str | None) -> Evidence | None:
 
 @strawberry.type(description="A document the data was curated from.")
 class Source(Node):
-    id: ID
-    title: str
-    file: str
+    id: ID = strawberry.field(description="Source document id (« 003 »).")
+    title: str = strawberry.field(description="The document's title.")
+    file: str = strawberry.field(description="File name of the document's text under data/sources/.")
 
     @classmethod
     def of(cls, r: Row) -> Source:
@@ -54,10 +106,10 @@ class Source(Node):
 
 @strawberry.type(description="A collectivité: département, EPCI, commune or région.")
 class Organisation(Node):
-    id: ID
-    name: str
-    kind: str
-    aliases: list[str]
+    id: ID = strawberry.field(description="Organisation id (« meuse »).")
+    name: str = strawberry.field(description="Official name.")
+    kind: str = strawberry.field(description="Level of government: département, EPCI, commune or région.")
+    aliases: list[str] = strawberry.field(description="Other names people use for it.")
     territory_id: Private[str | None]
 
     @classmethod
@@ -77,8 +129,9 @@ class Organisation(Node):
         return [Source.of(r) for r in await info.context.loaders.org_sources.load(str(self.id))]
 
     @strawberry.field(description="All its units (optionally of one kind), by name.")
-    async def units(self, info: Info, kind: str | None = None) -> list[Unit]:
-        rows = [r for r in await _org_units(info, str(self.id)) if kind is None or r.get("kind") == kind]
+    async def units(self, info: Info, kind: Annotated[UnitKind | None, strawberry.argument(
+            description="Only units of this kind.")] = None) -> list[Unit]:
+        rows = [r for r in await _org_units(info, str(self.id)) if kind is None or r.get("kind") == kind.value]
         info.context.loaders.hint(rows)
         return [Unit.of(r) for r in rows]
 
@@ -89,7 +142,9 @@ class Organisation(Node):
         return [Unit.of(r) for r in rows]
 
     @strawberry.field(description="The organisation chart from the top units, `depth` levels deep (1 = top only).")
-    async def org_chart(self, info: Info, depth: int = 3) -> list[OrgChartNode]:
+    async def org_chart(self, info: Info, depth: Annotated[int, strawberry.argument(
+            description=f"How many levels to return, 1 to {MAX_CHART_DEPTH} (1 = top units only).")] = 3
+                        ) -> list[OrgChartNode]:
         if depth < 1 or depth > MAX_CHART_DEPTH:
             raise bad_input(f"« depth » doit être compris entre 1 et {MAX_CHART_DEPTH} (reçu : {depth}).")
         rows = await _org_units(info, str(self.id))
@@ -122,29 +177,31 @@ async def _org_units(info: Info, org: str) -> list[Row]:
 
 @strawberry.type(description="One unit of an organisation chart and the units below it.")
 class OrgChartNode:
-    unit: Unit
-    depth: int
-    children: list[OrgChartNode]
+    unit: Unit = strawberry.field(description="The unit at this place of the chart.")
+    depth: int = strawberry.field(description="Its level in the chart (1 = top).")
+    children: list[OrgChartNode] = strawberry.field(
+        description="The units directly below it (empty past the depth asked for).")
 
 
 @strawberry.type(description="A service, direction, pôle… of an organisation.")
 class Unit(Node):
-    id: ID
-    name: str
-    kind: str
+    id: ID = strawberry.field(description="Unit id: organisation id, colon, slug (« meuse:cabinet »).")
+    name: str = strawberry.field(description="The unit's name as the documents give it.")
+    kind: UnitKind | None = strawberry.field(description="What sort of unit it is (pôle, direction, service…).")
     org_id: Private[str]
     data: Private[Row | None]
     org_name: Private[str | None] = None
 
     @classmethod
     def of(cls, r: Row) -> Unit:
-        return cls(id=ID(r["id"]), name=r["name"], kind=r.get("kind") or "", org_id=r.get("org") or "", data=r)
+        return cls(id=ID(r["id"]), name=r["name"], kind=as_enum(UnitKind, r.get("kind")), org_id=r.get("org") or "",
+                   data=r)
 
     @classmethod
     def partial(cls, r: Row) -> Unit:
         """From a lookup answer: {id, name, kind, organisation: {id, name}}."""
         org = r.get("organisation") or {}
-        return cls(id=ID(r["id"]), name=r["name"], kind=r.get("kind") or "", org_id=org.get("id") or "",
+        return cls(id=ID(r["id"]), name=r["name"], kind=as_enum(UnitKind, r.get("kind")), org_id=org.get("id") or "",
                    data=None, org_name=org.get("name"))
 
     async def _row(self, info: Info) -> Row:
@@ -165,7 +222,7 @@ class Unit(Node):
         r = await self._row(info)
         return evidence(r.get("source"), r.get("quote"))
 
-    @strawberry.field
+    @strawberry.field(description="The organisation it belongs to.")
     def organisation(self, info: Info) -> Organisation:
         for o in info.context.services.organisations():
             if o["id"] == self.org_id:
@@ -223,7 +280,8 @@ class Unit(Node):
 
     @strawberry.field(description="The chain of units linking this unit to unit `id` of the same organisation "
                                   "(both ends included, through their nearest common superior).")
-    async def path_to(self, info: Info, id: ID) -> list[Unit] | None:
+    async def path_to(self, info: Info, id: Annotated[ID, strawberry.argument(
+            description="Id of the other unit (same organisation).")]) -> list[Unit] | None:
         loaders = info.context.loaders
         me, other = await loaders.unit.load_many([str(self.id), str(id)])
         if other is None:
@@ -243,8 +301,8 @@ class Unit(Node):
 
 @strawberry.type(description="A competence a unit handles, with the passage that says so.")
 class Handling:
-    competence: Competence
-    evidence: Evidence | None
+    competence: Competence = strawberry.field(description="The competence handled.")
+    evidence: Evidence | None = strawberry.field(description="The passage saying the unit handles it.")
 
 
 
@@ -255,8 +313,8 @@ async def unit_by_id(info: Info, unit_id: str | None) -> "Unit | None":
 
 @strawberry.type(description="The post heading a unit.")
 class Role(Node):
-    id: ID
-    title: str
+    id: ID = strawberry.field(description="Role id (« meuse:cabinet#head »).")
+    title: str = strawberry.field(description="The post's title (« Directeur de Cabinet »).")
     unit_id: Private[str | None]
     source: Private[str | None]
     quote: Private[str | None]
@@ -266,20 +324,20 @@ class Role(Node):
         return cls(id=ID(r["id"]), title=r.get("title") or "", unit_id=unit or str(r["id"]).split("#")[0],
                    source=r.get("source"), quote=r.get("quote"))
 
-    @strawberry.field
+    @strawberry.field(description="The unit it belongs to.")
     async def unit(self, info: Info) -> Unit | None:
         return await unit_by_id(info, self.unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="The passage that establishes it.")
     def evidence(self) -> Evidence | None:
         return evidence(self.source, self.quote)
 
 
 @strawberry.type(description="A mission of a unit, verbatim from the document.")
 class Mission(Node):
-    id: ID
-    text: str
-    position: int
+    id: ID = strawberry.field(description="Mission id (unit id, « #m », position).")
+    text: str = strawberry.field(description="The mission, verbatim from the document.")
+    position: int = strawberry.field(description="Its rank in the document's list (1 = first).")
     unit_id: Private[str | None]
     source: Private[str | None]
 
@@ -288,20 +346,20 @@ class Mission(Node):
         return cls(id=ID(r["id"]), text=r.get("text") or "", position=int(r.get("position") or 0),
                    unit_id=unit or str(r["id"]).split("#")[0], source=r.get("source"))
 
-    @strawberry.field
+    @strawberry.field(description="The unit it belongs to.")
     async def unit(self, info: Info) -> Unit | None:
         return await unit_by_id(info, self.unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="The passage that establishes it.")
     def evidence(self) -> Evidence | None:
         return evidence(self.source, self.text)
 
 
 @strawberry.type(description="A reference competence (a public-policy topic) and which level of government holds it.")
 class Competence(Node):
-    id: ID
-    code: str
-    label: str
+    id: ID = strawberry.field(description="Same as `code`.")
+    code: str = strawberry.field(description="Competence code (« rsa », « colleges »…).")
+    label: str = strawberry.field(description="Its name in French.")
     data: Private[Row | None]
 
     @classmethod
@@ -317,27 +375,27 @@ class Competence(Node):
             self.data = await info.context.loaders.competence.load(self.code) or {}
         return self.data
 
-    @strawberry.field
+    @strawberry.field(description="Acronyms people use for it (« RSA »).")
     async def acronyms(self, info: Info) -> list[str]:
         return (await self._row(info)).get("acronyms") or []
 
-    @strawberry.field
+    @strawberry.field(description="Words and phrases people use for it.")
     async def keywords(self, info: Info) -> list[str]:
         return (await self._row(info)).get("keywords") or []
 
-    @strawberry.field(description="Level of government holding it: departement, epci, commune, region, etat, other.")
-    async def level(self, info: Info) -> str | None:
-        return (await self._row(info)).get("level")
+    @strawberry.field(description="The level of government holding it.")
+    async def level(self, info: Info) -> CompetenceLevel | None:
+        return as_enum(CompetenceLevel, (await self._row(info)).get("level"))
 
-    @strawberry.field
-    async def also_levels(self, info: Info) -> list[str]:
-        return (await self._row(info)).get("also_levels") or []
+    @strawberry.field(description="Other levels that also act on this topic.")
+    async def also_levels(self, info: Info) -> list[CompetenceLevel]:
+        return [as_enum(CompetenceLevel, v) for v in (await self._row(info)).get("also_levels") or [] if v]
 
-    @strawberry.field
+    @strawberry.field(description="The law that assigns it, when known.")
     async def legal_basis(self, info: Info) -> str | None:
         return (await self._row(info)).get("legal_basis")
 
-    @strawberry.field
+    @strawberry.field(description="The body competent for it, in words.")
     async def competent_body(self, info: Info) -> str | None:
         return (await self._row(info)).get("competent_body")
 
@@ -350,7 +408,8 @@ class Competence(Node):
         return [Partner.of(r) for r in await info.context.loaders.competence_partners.load(self.code)]
 
     @strawberry.field(description="Units handling it, across organisations (or in one).")
-    async def handled_by(self, info: Info, organisation: str | None = None) -> list[Unit]:
+    async def handled_by(self, info: Info, organisation: Annotated[str | None, strawberry.argument(
+            description="Only this organisation's units (id, name or INSEE code).")] = None) -> list[Unit]:
         org = info.context.services.org(organisation)["id"] if organisation else None
         rows = await info.context.loaders.competence_units.load(self.code)
         units = [r["unit"] for r in rows if org is None or r["unit"].get("org") == org]
@@ -360,8 +419,8 @@ class Competence(Node):
 
 @strawberry.type(description="A body the collectivité works with (CAF, France Travail, ARS…).")
 class Partner(Node):
-    id: ID
-    name: str
+    id: ID = strawberry.field(description="Partner id (« caf »).")
+    name: str = strawberry.field(description="Its name.")
     data: Private[Row | None]
 
     @classmethod
@@ -377,19 +436,19 @@ class Partner(Node):
             self.data = await info.context.loaders.partner.load(str(self.id)) or {}
         return self.data
 
-    @strawberry.field
+    @strawberry.field(description="Other names the documents use.")
     async def aliases(self, info: Info) -> list[str]:
         return (await self._row(info)).get("aliases") or []
 
-    @strawberry.field
+    @strawberry.field(description="What sort of body it is.")
     async def kind(self, info: Info) -> str | None:
         return (await self._row(info)).get("kind")
 
-    @strawberry.field
+    @strawberry.field(description="What it does, in a sentence.")
     async def description(self, info: Info) -> str | None:
         return (await self._row(info)).get("description")
 
-    @strawberry.field
+    @strawberry.field(description="The passage that establishes it.")
     async def evidence(self, info: Info) -> Evidence | None:
         r = await self._row(info)
         return evidence(r.get("source"), r.get("quote"))
@@ -405,17 +464,18 @@ class Partner(Node):
 
 @strawberry.type(description="A région, département, EPCI, canton or commune (INSEE / SIREN codes).")
 class Territory(Node):
-    id: ID
-    code: str
-    name: str
-    kind: str
-    population: int | None
-    departement: str | None
+    id: ID = strawberry.field(description="Territory id: INSEE code, EPCI SIREN, « region-44 » or « canton-5501 ».")
+    code: str = strawberry.field(description="The official code (INSEE or SIREN).")
+    name: str = strawberry.field(description="Official name.")
+    kind: TerritoryKind | None = strawberry.field(description="What sort of territory it is.")
+    population: int | None = strawberry.field(description="Population (indicative; vintage of the source package).")
+    departement: str | None = strawberry.field(description="INSEE code of its département (communes, EPCI, cantons).")
 
     @classmethod
     def of(cls, r: Row) -> Territory:
         return cls(id=ID(r["id"]), code=r.get("code") or r["id"], name=r.get("name") or r["id"],
-                   kind=r.get("kind") or "", population=r.get("population"), departement=r.get("departement"))
+                   kind=as_enum(TerritoryKind, r.get("kind")), population=r.get("population"),
+                   departement=r.get("departement"))
 
     @strawberry.field(description="Territories it belongs to (canton, EPCI, département, région).")
     async def part_of(self, info: Info) -> list[Territory]:
@@ -428,10 +488,10 @@ class Territory(Node):
 
 @strawberry.type(description="A place a unit runs (agency, centre, college…).")
 class Site(Node):
-    id: ID
-    name: str
-    kind: str
-    managed_by: str | None
+    id: ID = strawberry.field(description="Site id.")
+    name: str = strawberry.field(description="The site's name.")
+    kind: str = strawberry.field(description="What sort of site (agency, centre, college…).")
+    managed_by: str | None = strawberry.field(description="Who manages it, when the documents say so.")
     unit_id: Private[str | None]
     territory_id: Private[str | None]
     source: Private[str | None]
@@ -443,7 +503,7 @@ class Site(Node):
                    managed_by=r.get("managed_by"), unit_id=unit, territory_id=territory,
                    source=r.get("source"), quote=r.get("quote"))
 
-    @strawberry.field
+    @strawberry.field(description="The unit it belongs to.")
     async def unit(self, info: Info) -> Unit | None:
         uid = self.unit_id
         if uid is None:
@@ -461,44 +521,46 @@ class Site(Node):
         t = await info.context.loaders.territory.load(tid) if tid else None
         return Territory.of(t) if t else None
 
-    @strawberry.field
+    @strawberry.field(description="The passage that establishes it.")
     def evidence(self) -> Evidence | None:
         return evidence(self.source, self.quote)
 
 
 # ---------------------------------------------------------------------------- connections
-@strawberry.type
+@strawberry.type(description="Where a page of a connection stands (Relay cursor pagination).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the page's first item.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item: pass it as `after` for the next page.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a connection and its cursor.")
 class Edge(Generic[T]):
-    node: T
-    cursor: str
+    node: T = strawberry.field(description="The item.")
+    cursor: str = strawberry.field(description="Opaque position of the item, for `after`.")
 
 
-@strawberry.type
+@strawberry.type(description="A page of items with cursors (Relay connection): pass `pageInfo.endCursor` as "
+                              "`after` to get the next page.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
-    total_count: int
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, each with its cursor.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands.")
+    total_count: int = strawberry.field(description="How many items match in all pages.")
 
 
 # ---------------------------------------------------------------------------- lookup
 @strawberry.type(description="One ranked answer to « qui s'occupe de … ? ».")
 class Answer:
-    score: float
-    unit: Unit
+    score: float = strawberry.field(description="Relevance (higher is better; comparable within one answer only).")
+    unit: Unit = strawberry.field(description="The unit that handles the matter.")
     chain: list[Unit] = strawberry.field(description="Units above the answer, nearest first.")
-    competence: Competence | None
+    competence: Competence | None = strawberry.field(description="The reference competence matched, if any.")
     matched: str | None = strawberry.field(description="The text of the unit that matched the question best.")
-    evidence: Evidence | None
+    evidence: Evidence | None = strawberry.field(description="The passage that justifies the answer.")
     head: str | None = strawberry.field(description="Title of the post heading the unit.")
-    partners: list[Partner]
+    partners: list[Partner] = strawberry.field(description="Partner bodies the unit works with.")
 
     @classmethod
     def of(cls, a: Row) -> Answer:
@@ -512,13 +574,63 @@ class Answer:
                    partners=[Partner.partial(p) for p in a.get("partners") or []])
 
 
+@strawberry.type(description="A commune an answer is about.")
+class Place:
+    code: str = strawberry.field(description="INSEE code of the commune.")
+    name: str = strawberry.field(description="Its official name.")
+    departement: str | None = strawberry.field(description="INSEE code of its département.")
+
+    @classmethod
+    def of(cls, r: Any) -> Place | None:
+        if not isinstance(r, dict) or not r.get("code"):
+            return None
+        return cls(code=str(r["code"]), name=str(r.get("name") or r["code"]), departement=r.get("departement"))
+
+
+@strawberry.type(description="How to reach a body; any field may be unknown.")
+class Contact:
+    address: str | None = strawberry.field(description="Postal address.")
+    phone: str | None = strawberry.field(description="Telephone number.")
+    email: str | None = strawberry.field(description="E-mail address.")
+    website: str | None = strawberry.field(description="Website.")
+    hours: str | None = strawberry.field(description="Opening hours, as published.")
+
+    @classmethod
+    def of(cls, r: Any) -> Contact | None:
+        if not isinstance(r, dict):
+            return None
+        return cls(**{k: r.get(k) or None for k in ("address", "phone", "email", "website", "hours")})
+
+
+@strawberry.type(description="The body competent for the matter at the person's place.")
+class CompetentBody:
+    name: str = strawberry.field(description="Its name (« Mairie de Stenay », « Département de la Meuse »…).")
+    kind: str | None = strawberry.field(description="Its level: commune, epci, departement, region, etat…")
+    code: str | None = strawberry.field(description="Its territory's code (INSEE or SIREN), when it has one.")
+    covered: bool = strawberry.field(description="Whether the graph holds its organisation chart (then the "
+                                                 "answers name its units).")
+    contact: Contact | None = strawberry.field(description="How to reach it, when known.")
+
+    @classmethod
+    def of(cls, r: Any) -> CompetentBody | None:
+        if not isinstance(r, dict) or not r.get("name"):
+            return None
+        return cls(name=str(r["name"]), kind=r.get("kind"), code=r.get("code"), covered=bool(r.get("covered")),
+                   contact=Contact.of(r.get("contact")))
+
+
 @strawberry.type(description="The answer to « qui s'occupe de … ? » — the same as `qfq ask`.")
 class WhoHandlesResult:
-    question: str
+    question: str = strawberry.field(description="The question as asked.")
     organisation_id: Private[str | None]
     out_of_scope: bool = strawberry.field(description="True when the topic is another level of government's.")
     hint: str | None = strawberry.field(description="Where to turn instead, when out of scope.")
-    answers: list[Answer]
+    answers: list[Answer] = strawberry.field(description="Ranked answers, best first (empty when out of scope).")
+    place: Place | None = strawberry.field(default=None, description="The commune the answer used, if any.")
+    place_candidates: list[Place] = strawberry.field(
+        default_factory=list, description="The communes the place given may mean, when it is ambiguous.")
+    competent: CompetentBody | None = strawberry.field(
+        default=None, description="The body competent at the person's place, when the answer names one.")
 
     @strawberry.field(description="The organisation answered for (given, or found in the question).")
     def organisation(self, info: Info) -> Organisation | None:
@@ -531,12 +643,14 @@ class WhoHandlesResult:
     def of(cls, res: Row) -> WhoHandlesResult:
         return cls(question=res["question"], organisation_id=res.get("organisation"),
                    out_of_scope=bool(res.get("out_of_scope")), hint=res.get("hint"),
-                   answers=[Answer.of(a) for a in res.get("answers") or []])
+                   answers=[Answer.of(a) for a in res.get("answers") or []], place=Place.of(res.get("place")),
+                   place_candidates=[p for p in map(Place.of, res.get("place_candidates") or []) if p],
+                   competent=CompetentBody.of(res.get("competent")))
 
 
 @strawberry.type(description="A search hit: any node whose name matches the text.")
 class SearchHit:
-    score: float
-    kind: str
-    label: str
-    node: Node
+    score: float = strawberry.field(description="Similarity of the name to the text (0–100).")
+    kind: str = strawberry.field(description="Type of the node found (Unit, Organisation, Competence, Partner).")
+    label: str = strawberry.field(description="The name that matched.")
+    node: Node = strawberry.field(description="The node found.")

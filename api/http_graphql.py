@@ -21,10 +21,9 @@ from typing import Any
 
 from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from strawberry import Schema
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -36,6 +35,7 @@ from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSO
 from api.loaders import Loaders
 from api.schema import TOO_COMPLEX
 from api.services import CACHE_BYTES, BodyCache
+from api.web import graphiql_page
 
 log = logging.getLogger("qfq.api")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -164,7 +164,7 @@ class GraphQLHTTP:
         `qfq load`, which bumps the data version that is part of every key, so a cached response is exactly
         what executing would give."""
         self.schema = schema
-        self.graphiql_html = get_graphql_ide_html("graphiql") if graphiql else None
+        self.graphiql = graphiql  # the vendored, French GraphiQL page of api/web.py
         self.cache = BodyCache(cache_bytes) if cache_bytes > 0 else None
         self.workers = LoopThreads(GRAPHQL_THREADS)
 
@@ -188,9 +188,9 @@ class GraphQLHTTP:
         if request.method not in ("GET", "POST"):
             raise HttpError(405, "Méthode non prise en charge : utilisez GET ou POST.", {"Allow": "GET, POST"})
         accept = request.headers.get("accept", "")
-        if (request.method == "GET" and self.graphiql_html and "query" not in request.query_params
+        if (request.method == "GET" and self.graphiql and "query" not in request.query_params
                 and "text/html" in accept):
-            return HTMLResponse(self.graphiql_html)
+            return graphiql_page(request)
         media = negotiate(accept)
         if media is None:
             raise HttpError(406, f"Type de réponse non disponible ({accept}) : acceptez {GRAPHQL_RESPONSE} "

@@ -26,6 +26,7 @@ from graphql import GraphQLError
 from lookup.engine import LookupError_
 
 from api import exports
+from api.present import passage_id, present
 from api.jsonbody import dump
 
 log = logging.getLogger("qfq.web")
@@ -34,7 +35,8 @@ MAX_QUESTION = 500
 MAX_TEXT = 200
 ANSWERS = 8
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+       "connect-src 'self'; "
        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -51,7 +53,7 @@ ORG_KINDS = {"departement": "Département", "epci": "Intercommunalité", "commun
 
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_env.globals.update(unit_kinds=UNIT_KINDS, territory_kinds=TERRITORY_KINDS, org_kinds=ORG_KINDS)
+_env.globals.update(unit_kinds=UNIT_KINDS, territory_kinds=TERRITORY_KINDS, org_kinds=ORG_KINDS, passage=passage_id)
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -62,6 +64,33 @@ def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
 def render(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     html = _env.get_template(template).render(**ctx)
     return HTMLResponse(html, status_code=status, headers=_headers())
+
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")
+
+
+def french_date(iso: str | None) -> str | None:
+    """« 6 décembre 2026 » from an ISO timestamp (None when absent or unreadable)."""
+    try:
+        y, m, d = (int(x) for x in (iso or "")[:10].split("-"))
+        return f"{d} {MONTHS[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return None
+
+
+def _updated(request: Request) -> str | None:
+    """The last data load, for the footer; None (and no error) when the graph cannot say."""
+    try:
+        meta = _store(request).read("meta")
+    except StoreError:
+        return None
+    return french_date(meta[0].get("loaded_at")) if meta else None
+
+
+def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """A full page: `render` with the footer's last data update."""
+    return render(template, status=status, updated=_updated(request), **ctx)
 
 
 def json_page(payload: Any, status: int = 200) -> Response:
@@ -110,7 +139,7 @@ def _sources(store: Any) -> dict[str, str]:
 
 
 def not_found(message: str, status: int = 404) -> HTMLResponse:
-    return render("404.html", status=status, title="Page introuvable", message=message)
+    return render("error.html", status=status, title="Page introuvable", message=message, code=status)
 
 
 def unavailable(exc: Exception) -> HTMLResponse:
@@ -126,8 +155,31 @@ def _split_json(raw: str) -> tuple[str, bool]:
 
 
 # ---------------------------------------------------------------------------------------- search
-def home(request: Request) -> Response:
-    """GET /?q=…&org=…&commune=… — the search form, with the answers when a question is given."""
+def _links(store: Any) -> dict[str, str]:
+    """Competence code → online procedure link, for the competences that have one."""
+    return {r["competence"]["code"]: r["competence"]["link"] for r in store.read("api_competences")
+            if r["competence"].get("link")}
+
+
+def _place(store: Any, commune: str, org: str) -> dict[str, Any] | None:
+    """The commune the person gave, as {code, name, departement}: by INSEE code, else by its exact name when
+    only one commune bears it (None otherwise: the page then repeats what was typed). Used until the answer
+    itself says which place it used."""
+    rows = [r["territory"] for r in store.read("api_territories_by_ids", {"ids": [commune]})]
+    rows = [t for t in rows if t.get("kind") == "commune"]
+    if not rows:
+        rows = [{"id": r["id"], "name": r["name"], "departement": r["departement"]}
+                for r in store.read("web_communes", {"prefix": commune, "org": org, "limit": 30})
+                if r["name"].casefold() == commune.casefold()]
+    if len(rows) != 1:
+        return None
+    t = rows[0]
+    return {"code": t.get("code") or t["id"], "name": t["name"], "departement": t.get("departement")}
+
+
+def _search(request: Request) -> tuple[dict[str, Any], int] | Response:
+    """The search's context (question, place, organisation, the answer as a ResultView or a problem) and
+    its status, or the 503 page when the graph is down. Shared by the page and its /resultats fragment."""
     qp = request.query_params
     q = (qp.get("q") or "").strip()
     org = (qp.get("org") or "").strip()
@@ -135,10 +187,9 @@ def home(request: Request) -> Response:
     try:
         store = _store(request)
         orgs = _organisations(store)
-        sources = _sources(store)
     except StoreError as exc:
         return unavailable(exc)
-    result, problem, status = None, None, 200
+    view, problem, status = None, None, 200
     if q:
         if len(q) > MAX_QUESTION:
             problem, status = f"Question trop longue : {len(q)} caractères (maximum {MAX_QUESTION}).", 400
@@ -146,14 +197,46 @@ def home(request: Request) -> Response:
             problem, status = "Organisation ou commune trop longue.", 400
         else:
             try:
-                result = _ask(request, q, org or None, commune or None)
+                try:
+                    result = _ask(request, q, org or None, commune or None)
+                except LookupError_ as exc:
+                    # A commune not recognised as typed: offer those whose name starts so (works without JS).
+                    candidates = store.read("web_communes", {"prefix": commune, "org": org, "limit": 12}) \
+                        if commune else []
+                    if not candidates:
+                        raise
+                    result = {"question": q, "answers": [], "place_candidates": [
+                        {"code": r["id"], "name": r["name"], "departement": r["departement"]} for r in candidates]}
+                if commune and not result.get("place") and not result.get("place_candidates"):
+                    result = {**result, "place": _place(store, commune, org)}
+                view = present(result, titles=_sources(store), organisations=orgs, links=_links(store),
+                               commune=commune)
             except StoreError as exc:
                 return unavailable(exc)
             except (LookupError_, GraphQLError) as exc:  # unknown organisation / commune, in French
                 problem, status = getattr(exc, "message", None) or str(exc), 400
-    title = f"{q} — Qui s'occupe de … ?" if q else "Qui s'occupe de … ?"
-    return render("home.html", status=status, title=title, q=q, org=org, commune=commune, orgs=orgs,
-                  result=result, problem=problem, sources=sources)
+    return {"q": q, "org": org, "commune": commune, "orgs": orgs, "view": view, "problem": problem}, status
+
+
+def home(request: Request) -> Response:
+    """GET /?q=…&commune=…&org=… — the search form (place first), with the answer when a question is given."""
+    found = _search(request)
+    if isinstance(found, Response):
+        return found
+    ctx, status = found
+    title = f"{ctx['q']} — Qui s'occupe de … ?" if ctx["q"] else "Qui s'occupe de … ?"
+    return page(request, "home.html", status=status, title=title, **ctx)
+
+
+def results_fragment(request: Request) -> Response:
+    """GET /resultats?q=… — the answers alone (HTML fragment), for the live search: the same markup as the
+    page, rendered once on the server. The JSON twin is /api/ask."""
+    found = _search(request)
+    if isinstance(found, Response):
+        return found
+    ctx, status = found
+    html = _env.get_template("_results.html").render(**ctx)
+    return HTMLResponse(html, status_code=status, headers=_headers())
 
 
 def communes(request: Request) -> Response:
@@ -216,6 +299,11 @@ def unit_data(store: Any, uid: str, organisations: list[dict[str, Any]]) -> dict
     return data
 
 
+# The graph's relationships as a person reads them (the labels drawn on the edges).
+REL = {"REPORTS_TO": "rattaché à", "HEADED_BY": "dirigé par", "HANDLES": "traite", "PARTNERS_WITH": "partenaire",
+       "OPERATES_IN": "intervient sur", "RUNS": "gère"}
+
+
 def neighbourhood(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Cytoscape elements: the unit, its chain up to the organisation, children, competences,
     partners, territories, sites and head post."""
@@ -235,23 +323,23 @@ def neighbourhood(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     below = me
     for up, c in enumerate(reversed(d["chain"]), start=1):  # parent first
         n = node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}", up=up)
-        edge(below, n, "REPORTS_TO")
+        edge(below, n, REL["REPORTS_TO"])
         below = n
     org = node(f"o:{d['organisation']['id']}", d["organisation"]["name"], "organisation",
                f"/organisation/{d['organisation']['id']}", up=len(d["chain"]) + 1)
-    edge(below, org, "REPORTS_TO")
+    edge(below, org, REL["REPORTS_TO"])
     for c in d["children"]:
-        edge(node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}"), me, "REPORTS_TO")
+        edge(node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}"), me, REL["REPORTS_TO"])
     if d["head"]:
-        edge(me, node(f"r:{d['id']}", d["head"], "role"), "HEADED_BY")
+        edge(me, node(f"r:{d['id']}", d["head"], "role"), REL["HEADED_BY"])
     for c in d["competences"]:
-        edge(me, node(f"c:{c['code']}", c["label"], "competence"), "HANDLES")
+        edge(me, node(f"c:{c['code']}", c["label"], "competence"), REL["HANDLES"])
     for p in d["partners"]:
-        edge(me, node(f"p:{p['id']}", p["name"], "partner"), "PARTNERS_WITH")
+        edge(me, node(f"p:{p['id']}", p["name"], "partner"), REL["PARTNERS_WITH"])
     for t in d["territories"]:
-        edge(me, node(f"t:{t['id']}", t["name"], "territory"), "OPERATES_IN")
+        edge(me, node(f"t:{t['id']}", t["name"], "territory"), REL["OPERATES_IN"])
     for s in d["sites"]:
-        edge(me, node(f"s:{s['id']}", s["name"], "site"), "RUNS")
+        edge(me, node(f"s:{s['id']}", s["name"], "site"), REL["RUNS"])
     return {"nodes": list(nodes.values()), "edges": edges}
 
 
@@ -278,7 +366,7 @@ def unit_page(request: Request) -> Response:
     """GET /unit/{id} (HTML) and /unit/{id}.json (its JSON twin)."""
     return _entity_page(
         request, lambda store, uid: unit_data(store, uid, _org_rows(request, store)),
-        lambda store, u: render("unit.html", title=f"{u['name']} — {u['organisation']['name']}", u=u,
+        lambda store, u: page(request, "unit.html", title=f"{u['name']} — {u['organisation']['name']}", u=u,
                                 sources=_sources(store)),
         "Unité inconnue", "Aucune unité ne porte l'identifiant « {} ».")
 
@@ -312,7 +400,7 @@ def organisation_page(request: Request) -> Response:
     """GET /organisation/{id} (foldable org chart) and /organisation/{id}.json."""
     return _entity_page(
         request, lambda store, oid: org_data(store, oid, _org_rows(request, store)),
-        lambda store, o: render("organisation.html", title=f"Organigramme — {o['name']}", o=o),
+        lambda store, o: page(request, "organisation.html", title=f"Organigramme — {o['name']}", o=o),
         "Organisation inconnue", "Aucune organisation ne porte l'identifiant « {} ».")
 
 
@@ -365,7 +453,94 @@ def about_exports(request: Request) -> Response:
         orgs = _organisations(_store(request))
     except StoreError as exc:
         return unavailable(exc)
-    return render("exports.html", title="Données ouvertes", orgs=orgs)
+    return page(request, "exports.html", title="Données ouvertes", orgs=orgs)
+
+
+# ---------------------------------------------------------------------------------------- sources
+def source_data(store: Any, sid: str) -> dict[str, Any] | None:
+    """A source document and every passage quoted from it (each with its anchor and the units it
+    establishes), or None for an unknown document."""
+    doc = next((r for r in store.read("web_sources") if r["id"] == sid), None)
+    if doc is None:
+        return None
+    passages: dict[str, dict[str, Any]] = {}
+    for r in store.read("web_source_passages", {"id": sid}):
+        quote = " ".join((r["quote"] or "").split())
+        if not quote:
+            continue
+        p = passages.setdefault(quote, {"id": passage_id(quote), "quote": quote, "units": []})
+        if all(u["id"] != r["unit"] for u in p["units"]):
+            p["units"].append({"id": r["unit"], "name": r["name"]})
+    orgs = [o for o in store.read("web_organisations")]
+    described = [r["id"] for r in store.read("api_org_sources", {"ids": [o["id"] for o in orgs]})
+                 if r["source"]["id"] == sid]
+    return {"id": doc["id"], "title": doc["title"], "file": doc["file"],
+            "organisations": [{"id": o["id"], "name": o["name"]} for o in orgs if o["id"] in described],
+            "passages": sorted(passages.values(), key=lambda p: (p["units"][0]["name"], p["quote"]))}
+
+
+def source_page(request: Request) -> Response:
+    """GET /source/{id} — the passages quoted from one document (anchors #p-… linked from the answers),
+    and /source/{id}.json."""
+    return _entity_page(
+        request, source_data,
+        lambda store, d: page(request, "source.html", title=f"Source — {d['title']}", d=d),
+        "Document inconnu", "Aucun document source ne porte l'identifiant « {} ».")
+
+
+def info_page(template: str, title: str) -> Callable[[Request], Response]:
+    """A page of the footer (accessibility, legal notice, data and licences)."""
+    def endpoint(request: Request) -> Response:
+        try:
+            store = _store(request)
+            orgs = _organisations(store)
+            sources = store.read("web_sources")
+        except StoreError:
+            orgs, sources = [], []
+        return page(request, template, title=title, orgs=orgs, sources=sources)
+    return endpoint
+
+
+# ---------------------------------------------------------------------------------------- errors
+ERROR_PAGES = {
+    404: ("Page introuvable", "Cette adresse ne correspond à aucune page."),
+    405: ("Méthode non prise en charge", "Cette adresse ne s'utilise pas ainsi : ouvrez-la simplement dans "
+                                          "le navigateur."),
+    500: ("Erreur interne", "Une erreur inattendue nous empêche d'afficher cette page. Elle a été "
+                            "journalisée ; réessayez dans un instant."),
+}
+
+
+def error_page(status: int, detail: str | None = None) -> HTMLResponse:
+    """The French page for an HTTP error (Starlette's exception handlers call it for browsers)."""
+    title, message = ERROR_PAGES.get(status, ("Requête impossible", detail or "La requête n'a pas abouti."))
+    return render("error.html", status=status, title=title, message=message, code=status)
+
+
+EXAMPLES_DIR = HERE / "graphql_examples"
+
+
+def graphql_examples() -> list[dict[str, str]]:
+    """The example queries GraphiQL opens with (api/graphql_examples/*.graphql, also quoted in the README)."""
+    order = ["whoHandles", "units", "orgChart", "handledBy"]
+    files = sorted(EXAMPLES_DIR.glob("*.graphql"),
+                   key=lambda f: (order.index(f.stem) if f.stem in order else len(order), f.stem))
+    return [{"name": f.stem, "query": f.read_text(encoding="utf-8")} for f in files]
+
+
+def graphiql_page(request: Request) -> HTMLResponse:
+    """GraphiQL, French title, vendored assets only, under the site's CSP; ?exemple=NAME opens that example."""
+    examples = graphql_examples()
+    current = request.query_params.get("exemple", "")
+    if current not in {e["name"] for e in examples}:
+        current = examples[0]["name"] if examples else ""
+    return render("graphiql.html", examples=examples, current=current)
+
+
+def favicon(request: Request) -> Response:
+    """GET /favicon.ico — the site's icon (SVG), for browsers that ask for it at the root."""
+    return Response((HERE / "static" / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                    headers={**_headers(), "Cache-Control": "public, max-age=86400"})
 
 
 # ---------------------------------------------------------------------------------------- static
@@ -391,6 +566,14 @@ def web_routes() -> list[BaseRoute]:
     """The routes the app includes (see api/app.py)."""
     return [
         Route("/", home, methods=["GET"], name="home"),
+        Route("/resultats", results_fragment, methods=["GET"], name="results"),
+        Route("/source/{id:path}", source_page, methods=["GET"], name="source"),
+        Route("/accessibilite", info_page("accessibilite.html", "Déclaration d'accessibilité"), methods=["GET"],
+              name="accessibility"),
+        Route("/mentions-legales", info_page("mentions.html", "Mentions légales"), methods=["GET"], name="legal"),
+        Route("/donnees", info_page("donnees.html", "Sources des données et licences"), methods=["GET"],
+              name="data"),
+        Route("/favicon.ico", favicon, methods=["GET"], name="favicon"),
         Route("/communes.json", communes, methods=["GET"], name="communes"),
         Route("/organisations.json", organisations_page, methods=["GET"], name="organisations"),
         Route("/unit/{id:path}", unit_page, methods=["GET"], name="unit"),

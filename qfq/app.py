@@ -6,9 +6,11 @@ import typer
 from rich.console import Console
 
 from graph.config import repo_root
+from qfq.usage import french_help
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Qui fait quoi ? Le graphe des services des collectivités.")
+french_help()  # typer's own words (usage line, panels, --help) in French
 err = Console(stderr=True)
 out = Console()
 DEFAULT_DATA = repo_root() / "data"

@@ -92,3 +92,70 @@ def french(exc: Any) -> str:
             what = f"Utilisation incorrecte : {text}"
     path = getattr(ctx, "command_path", None) or "qfq"
     return f"{what} Aide : {path} --help"
+
+
+# ----------------------------------------------------------------------------------------- help in French
+HELP_OPTION = "Affiche cette aide et quitte."
+USAGE_PREFIX = "Utilisation : "
+# the usage line's placeholders, click's words → ours
+USAGE_WORDS = {"[OPTIONS]": "[PARAMÈTRES]", "COMMAND [ARGS]...": "COMMANDE [ARGUMENTS]…"}
+# what a value must be, as the help shows it (typer writes the Python type's name)
+TYPE_NAMES = {"str": "texte", "int": "entier", "float": "nombre", "bool": "oui/non", "int range": "entier",
+              "float range": "nombre", "path": "chemin", "file": "fichier", "directory": "dossier",
+              "datetime": "date"}
+# typer's panel titles and bracketed notes (module constants it reads when printing)
+RICH_TEXTS = {
+    "ARGUMENTS_PANEL_TITLE": "Paramètres positionnels",
+    "OPTIONS_PANEL_TITLE": "Paramètres",
+    "COMMANDS_PANEL_TITLE": "Commandes",
+    "ERRORS_PANEL_TITLE": "Erreur",
+    "REQUIRED_LONG_STRING": "[obligatoire]",
+    "DEFAULT_STRING": "[par défaut : {}]",
+    "ENVVAR_STRING": "[variable d'environnement : {}]",
+    "DEPRECATED_STRING": "(obsolète) ",
+    "ABORTED_TEXT": "Interrompu.",
+    "RICH_HELP": "Aide : [blue]{command_path} {help_option}[/]",
+}
+
+
+def french_help() -> None:
+    """Word `qfq --help` (and every command's) in French: typer prints click's usage line, panel titles,
+    type names and the help option's own help in English, from constants and defaults that are set here.
+    Idempotent; tests/test_qfq_usage.py checks no English word of click's is left."""
+    from typer import core, rich_utils
+    from typer._click import core as click_core
+    from typer._click import formatting
+
+    for name, text in RICH_TEXTS.items():
+        setattr(rich_utils, name, text)
+    if getattr(formatting.HelpFormatter.write_usage, "_qfq", False):
+        return
+
+    write_usage = formatting.HelpFormatter.write_usage
+
+    def french_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        for en, fr in USAGE_WORDS.items():
+            args = args.replace(en, fr)
+        write_usage(self, prog, args, USAGE_PREFIX if prefix is None else prefix)
+
+    french_usage._qfq = True  # type: ignore[attr-defined]
+    formatting.HelpFormatter.write_usage = french_usage  # type: ignore[method-assign]
+
+    get_help_option = click_core.Command.get_help_option
+
+    def french_help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = HELP_OPTION
+        return option
+
+    click_core.Command.get_help_option = french_help_option  # type: ignore[method-assign]
+
+    display_type = core._TyperParameter.display_type
+
+    def french_type(self: Any, ctx: Any) -> str:
+        label = display_type(self, ctx)
+        inner = label[1:-1] if label.startswith("<") and label.endswith(">") else label
+        return f"<{TYPE_NAMES.get(inner, inner)}>"
+
+    core._TyperParameter.display_type = french_type  # type: ignore[method-assign]

@@ -59,9 +59,18 @@ WHO = """query($q: String!, $org: String, $commune: String, $first: Int) {
 }"""
 
 
+def _kinds_as_stored(value: Any) -> Any:
+    """GraphQL names a unit kind by its enum name (SERVICE); the engine by its stored value (service)."""
+    if isinstance(value, list):
+        return [_kinds_as_stored(v) for v in value]
+    if isinstance(value, dict):
+        return {k: (v.lower() if k == "kind" and isinstance(v, str) else _kinds_as_stored(v)) for k, v in value.items()}
+    return value
+
+
 def _as_contract(res: dict[str, Any]) -> dict[str, Any]:
     return {"question": res["question"], "organisation": res["organisation"] and res["organisation"]["id"],
-            "out_of_scope": res["outOfScope"], "hint": res["hint"], "answers": res["answers"]}
+            "out_of_scope": res["outOfScope"], "hint": res["hint"], "answers": _kinds_as_stored(res["answers"])}
 
 
 @pytest.mark.parametrize("question, org, commune", [
@@ -86,7 +95,7 @@ def test_who_handles_answers_reach_into_the_graph(client: TestClient) -> None:
     top = d["whoHandles"]["answers"][0]
     assert top["unit"]["id"] == "meuse:service-accompagnement-rsa"
     assert top["unit"]["missions"] and top["unit"]["parent"]["id"]
-    assert top["competence"]["level"] == "departement"
+    assert top["competence"]["level"] == "DEPARTEMENT"
     assert top["evidence"]["document"]["title"]
 
 
@@ -109,7 +118,7 @@ def test_unit_fields(client: TestClient) -> None:
         territories { code } sites { name } evidence { source quote } } }""")["unit"]
     assert d["organisation"]["id"] == "meuse"
     assert d["ancestors"][0]["id"] == d["parent"]["id"]
-    assert d["ancestors"][-1]["kind"] == "executive"  # up to the top
+    assert d["ancestors"][-1]["kind"] == "EXECUTIVE"  # up to the top
     assert [m["position"] for m in d["missions"]] == sorted(m["position"] for m in d["missions"])
     assert d["evidence"]["quote"] and d["headRole"]["title"]
 
@@ -163,10 +172,10 @@ def test_org_chart_queries_do_not_grow_with_depth(client: TestClient, counting: 
 
 
 def test_units_connection_filters(client: TestClient) -> None:
-    d = data(client, """{ units(organisation: "Meuse", kind: "direction", nameContains: "emploi", first: 5) {
+    d = data(client, """{ units(organisation: "Meuse", kind: DIRECTION, nameContains: "emploi", first: 5) {
         totalCount edges { node { id kind organisation { id } } } } }""")["units"]
     assert d["totalCount"] >= 1
-    assert all(e["node"]["kind"] == "direction" and e["node"]["organisation"]["id"] == "meuse" for e in d["edges"])
+    assert all(e["node"]["kind"] == "DIRECTION" and e["node"]["organisation"]["id"] == "meuse" for e in d["edges"])
 
 
 def test_units_name_filter_ignores_accents_and_case(client: TestClient) -> None:
@@ -192,9 +201,9 @@ def test_competences_partners_and_partner(client: TestClient) -> None:
 def test_territory_and_communes(client: TestClient) -> None:
     d = data(client, """{ territory(code: "55") { name kind partOf { kind } }
         communes(organisation: "cacem", first: 10) { totalCount edges { node { code name kind } } } }""")
-    assert d["territory"]["kind"] == "departement" and d["territory"]["partOf"][0]["kind"] == "region"
+    assert d["territory"]["kind"] == "DEPARTEMENT" and d["territory"]["partOf"][0]["kind"] == "REGION"
     assert d["communes"]["totalCount"] == len(d["communes"]["edges"]) >= 1
-    assert all(e["node"]["kind"] == "commune" for e in d["communes"]["edges"])
+    assert all(e["node"]["kind"] == "COMMUNE" for e in d["communes"]["edges"])
 
 
 def test_node_resolves_every_kind(client: TestClient) -> None:
@@ -274,3 +283,70 @@ def test_an_empty_question_is_bad_input(client: TestClient) -> None:
     body = gql(client, 'query { whoHandles(question: "   ") { outOfScope } }')
     assert body["errors"][0]["message"] == EMPTY_QUESTION
     assert body["errors"][0]["extensions"]["code"] == "BAD_INPUT"
+
+
+def test_every_type_field_and_argument_is_described(client: TestClient) -> None:
+    """Self-documenting schema: introspection finds a description on every type, field, argument and enum value."""
+    from graphql import get_introspection_query
+
+    schema = data(client, get_introspection_query(descriptions=True))["__schema"]
+    builtin = {"String", "Int", "Float", "Boolean", "ID"}
+    missing, seen = [], 0
+    for t in schema["types"]:
+        if t["name"].startswith("__") or t["name"] in builtin:
+            continue
+        seen += 1
+        if not (t.get("description") or "").strip():
+            missing.append(t["name"])
+        for f in (t.get("fields") or []) + (t.get("inputFields") or []):
+            seen += 1
+            if not (f.get("description") or "").strip():
+                missing.append(f"{t['name']}.{f['name']}")
+            for a in f.get("args") or []:
+                seen += 1
+                if not (a.get("description") or "").strip():
+                    missing.append(f"{t['name']}.{f['name']}({a['name']})")
+        for e in t.get("enumValues") or []:
+            seen += 1
+            if not (e.get("description") or "").strip():
+                missing.append(f"{t['name']}.{e['name']}")
+    assert seen > 150 and not missing, missing
+
+
+@pytest.mark.parametrize("query", [
+    '{ units(kind: "nope") { totalCount } }',
+    "{ units(kind: NOPE) { totalCount } }",
+    '{ organisation(id: "meuse") { units(kind: "service") { id } } }',
+])
+def test_a_wrong_enum_value_is_a_validation_error(client: TestClient, query: str) -> None:
+    r = client.post("/graphql", json={"query": query}, headers={"Accept": "application/graphql-response+json"})
+    assert r.status_code == 400, r.text  # a request error: nothing executed
+    body = r.json()
+    assert "data" not in body and body["errors"][0]["message"]
+
+
+def test_enums_list_the_kinds_and_levels(client: TestClient) -> None:
+    d = data(client, """{ u: __type(name: "UnitKind") { enumValues { name } }
+        c: __type(name: "CompetenceLevel") { enumValues { name } }
+        t: __type(name: "TerritoryKind") { enumValues { name } }
+        units(kind: SERVICE, first: 3) { edges { node { kind } } } }""")
+    assert {"SERVICE", "DIRECTION", "POLE"} <= {v["name"] for v in d["u"]["enumValues"]}
+    assert {"COMMUNE", "EPCI", "DEPARTEMENT", "REGION", "ETAT"} <= {v["name"] for v in d["c"]["enumValues"]}
+    assert {"COMMUNE", "EPCI", "DEPARTEMENT", "REGION", "CANTON"} <= {v["name"] for v in d["t"]["enumValues"]}
+    assert [e["node"]["kind"] for e in d["units"]["edges"]] == ["SERVICE"] * 3
+
+
+def test_who_handles_carries_place_and_competent_body_when_the_answer_has_them(client: TestClient) -> None:
+    from api.gql_types import WhoHandlesResult
+
+    d = data(client, """{ whoHandles(question: "RSA", commune: "Stenay") {
+        place { code name departement } placeCandidates { code } competent { name covered contact { phone } } } }""")
+    assert set(d["whoHandles"]) == {"place", "placeCandidates", "competent"}  # null or empty until the answer says
+    res = WhoHandlesResult.of({"question": "q", "answers": [], "place": {"code": "55502", "name": "Stenay",
+                                                                     "departement": "55"},
+                               "place_candidates": [{"code": "55502", "name": "Stenay"}, {"name": "sans code"}],
+                               "competent": {"name": "Mairie de Stenay", "kind": "commune", "code": "55502",
+                                             "covered": False, "contact": {"phone": "03 29 80 30 31"}}})
+    assert res.place.name == "Stenay" and [p.code for p in res.place_candidates] == ["55502"]
+    assert res.competent.name == "Mairie de Stenay" and not res.competent.covered
+    assert res.competent.contact.phone == "03 29 80 30 31" and res.competent.contact.email is None

@@ -50,3 +50,45 @@ def test_an_unforeseen_usage_error_keeps_its_words_behind_a_french_lead() -> Non
     from qfq.usage import french
 
     assert french(UsageError("Something new.")) == "Utilisation incorrecte : Something new. Aide : qfq --help"
+
+
+# click's and typer's English defaults, none of which may reach a user of `qfq`
+CLICK_ENGLISH = ("Usage", "Show this message", "and exit", "[required]", "Options", "Commands", "Arguments",
+                 "default:", "env var", "Error", "Try ", "Aborted", "Missing", "No such", "Got unexpected",
+                 "Invalid value", "[OPTIONS]", "COMMAND", "[ARGS]", "<str>", "<int", "<bool>", "<float", "<path>",
+                 "range>", "deprecated")
+
+
+def _english(text: str) -> list[str]:
+    """The click words found in `text` (as words: « COMMANDE » is not « COMMAND »)."""
+    import re
+
+    return [w for w in CLICK_ENGLISH if re.search(r"(?<![\w])" + re.escape(w) + r"(?![\wÀ-ÿ])", text)]
+
+
+def _commands() -> list[str]:
+    from qfq.app import app
+    from qfq.cli import _register_commands
+
+    _register_commands()
+    return sorted(c.name or c.callback.__name__ for c in app.registered_commands)
+
+
+def test_the_commands_are_all_checked() -> None:
+    assert {"ask", "eval", "export", "extract", "init", "load", "serve", "stats"} <= set(_commands())
+
+
+@pytest.mark.parametrize("argv", [["--help"], []] + [[name, "--help"] for name in
+                                                     ["ask", "eval", "export", "extract", "init", "load", "serve",
+                                                      "stats"]])
+def test_help_has_no_english_word_of_click(argv, monkeypatch, capsys) -> None:
+    code, text = run(argv, monkeypatch, capsys)
+    assert code in (0, 2) and "qfq" in text
+    assert "Utilisation : " in text and "Affiche cette aide et quitte." in text
+    assert not _english(text), text
+
+
+@pytest.mark.parametrize(("argv", "message", "help_hint"), CASES)
+def test_usage_errors_have_no_english_word_of_click(argv, message, help_hint, monkeypatch, capsys) -> None:
+    _, text = run(argv, monkeypatch, capsys)
+    assert not _english(text), text

