@@ -43,9 +43,10 @@ def disk_full_at_start(mnt: Path) -> None:
     before = json.loads(qfq(data, "stats", "--json").out)
     files = files_digest(data)
     filler = fill(mnt)
-    res = qfq(data, "stats")
-    print("\n== disque plein au démarrage (qfq stats, aucun serveur) ==")
-    print(f"  code {res.code}, refusé en {res.seconds:.2f} s ; {line_of(res.err)}")
+    print("\n== disque plein au démarrage (aucun serveur) ==")
+    for args in (("stats",), ("load", "-q")):
+        res = qfq(data, *args)
+        print(f"  qfq {args[0]} : code {res.code}, refusé en {res.seconds:.2f} s ; {line_of(res.err)}")
     print(f"  fichiers mis de côté : {len(list(data.glob('broken-*')))} ; AOF inchangé : {files_digest(data) == files} ; "
           f"FalkorDB vivants : {len(redis_on(data))}")
     filler.unlink()

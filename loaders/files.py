@@ -48,6 +48,9 @@ def read_yaml(path: Path, root: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" ligne {mark.line + 1}, colonne {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "invalid Unicode character escape" in problem:
+            raise DataError([f"{rel}{where} : caractère interdit (échappement \\u d'un surrogat isolé ou hors "
+                             "Unicode). Retirez-le."]) from None
         if "nesting depth" in problem:  # libyaml's own bound (1,000 levels) met while it reads ahead
             raise DataError([f"{rel}{where} : imbrication trop profonde (plus de {MAX_DEPTH} niveaux). "
                              "Aplatissez la structure."]) from None
@@ -125,8 +128,8 @@ class _Loader(yaml.composer.Composer, _Parser, yaml.constructor.SafeConstructor,
                            self.peek_event().start_mark)
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused(f"alias YAML *{event.anchor} refusé (les alias et ancres ne sont pas permis dans "
-                           "data/). Recopiez la valeur à cet endroit.", event.start_mark)
+            raise _Refused(f"alias YAML *{event.anchor} refusé (les alias ne sont pas permis dans data/). "
+                           "Recopiez la valeur à cet endroit.", event.start_mark)
         event = self.peek_event()
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if self._depth >= MAX_DEPTH:

@@ -91,7 +91,7 @@ def test_lone_surrogate_escape_names_file_and_line(data):
     edit(data / "organisations" / "cacem.yaml", lambda t: t.replace("name: Conseil de développement",
                                                                     'name: "Conseil \\ud800"', 1))
     msg = refused(data)
-    assert "data/organisations/cacem.yaml ligne 12" in msg, msg
+    assert "data/organisations/cacem.yaml ligne 12" in msg and "caractère interdit" in msg, msg
 
 
 def test_a_50_mb_file_is_refused_by_its_size_before_reading(data):
