@@ -452,7 +452,7 @@ def source_data(store: Any, sid: str) -> dict[str, Any] | None:
         p = passages.setdefault(quote, {"id": passage_id(quote), "quote": quote, "units": []})
         if all(u["id"] != r["unit"] for u in p["units"]):
             p["units"].append({"id": r["unit"], "name": r["name"]})
-    orgs = [o for o in store.read("web_organisations")]
+    orgs = store.read("web_organisations")
     described = [r["id"] for r in store.read("api_org_sources", {"ids": [o["id"] for o in orgs]})
                  if r["source"]["id"] == sid]
     return {"id": doc["id"], "title": doc["title"], "file": doc["file"],
