@@ -10,6 +10,7 @@ or style anywhere, every asset is served from /static.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -494,7 +495,9 @@ ERROR_PAGES = {
 
 def error_page(status: int, detail: str | None = None) -> HTMLResponse:
     """The French page for an HTTP error (Starlette's exception handlers call it for browsers)."""
-    title, message = ERROR_PAGES.get(status, ("Requête impossible", detail or "La requête n'a pas abouti."))
+    english = {s.phrase for s in HTTPStatus}  # Starlette's default detail: never shown
+    fallback = detail if detail and detail not in english else "La requête n'a pas abouti."
+    title, message = ERROR_PAGES.get(status, ("Requête impossible", fallback))
     return render("error.html", status=status, title=title, message=message, code=status)
 
 
