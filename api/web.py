@@ -283,7 +283,8 @@ def unit_data(store: Any, uid: str, organisations: list[dict[str, Any]]) -> dict
         "missions": [{"text": m["text"], "position": m.get("position"), "source": m.get("source")}
                      for m in (r["mission"] for r in store.read("api_unit_missions", one))],
         "competences": by_name([{"code": r["competence"]["code"], "label": r["competence"].get("label"),
-                                 "level": r["competence"].get("level"), "source": r["source"], "quote": r["quote"]}
+                                 "level": r["competence"].get("level"), "link": r["competence"].get("link"),
+                                 "source": r["source"], "quote": r["quote"]}
                                 for r in store.read("api_unit_competences", one)], "label"),
         "territories": by_name([{**brief(r["territory"]), "source": r["source"], "quote": r["quote"]}
                                 for r in store.read("api_unit_territories", one)]),
