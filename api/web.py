@@ -156,10 +156,15 @@ def _split_json(raw: str) -> tuple[str, bool]:
 
 
 # ---------------------------------------------------------------------------------------- search
+def _web_link(url: Any) -> str | None:
+    """A link the page may show: http(s) only."""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
 def _links(store: Any) -> dict[str, str]:
     """Competence code → online procedure link, for the competences that have one."""
     return {r["competence"]["code"]: r["competence"]["link"] for r in store.read("api_competences")
-            if r["competence"].get("link")}
+            if _web_link(r["competence"].get("link"))}
 
 
 def _place(store: Any, commune: str, org: str) -> dict[str, Any] | None:
@@ -283,7 +288,7 @@ def unit_data(store: Any, uid: str, organisations: list[dict[str, Any]]) -> dict
         "missions": [{"text": m["text"], "position": m.get("position"), "source": m.get("source")}
                      for m in (r["mission"] for r in store.read("api_unit_missions", one))],
         "competences": by_name([{"code": r["competence"]["code"], "label": r["competence"].get("label"),
-                                 "level": r["competence"].get("level"), "link": r["competence"].get("link"),
+                                 "level": r["competence"].get("level"), "link": _web_link(r["competence"].get("link")),
                                  "source": r["source"], "quote": r["quote"]}
                                 for r in store.read("api_unit_competences", one)], "label"),
         "territories": by_name([{**brief(r["territory"]), "source": r["source"], "quote": r["quote"]}
