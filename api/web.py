@@ -10,6 +10,7 @@ or style anywhere, every asset is served from /static.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -155,10 +156,15 @@ def _split_json(raw: str) -> tuple[str, bool]:
 
 
 # ---------------------------------------------------------------------------------------- search
+def _web_link(url: Any) -> str | None:
+    """A link the page may show: http(s) only."""
+    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
+
+
 def _links(store: Any) -> dict[str, str]:
     """Competence code → online procedure link, for the competences that have one."""
     return {r["competence"]["code"]: r["competence"]["link"] for r in store.read("api_competences")
-            if r["competence"].get("link")}
+            if _web_link(r["competence"].get("link"))}
 
 
 def _place(store: Any, commune: str, org: str) -> dict[str, Any] | None:
@@ -284,7 +290,8 @@ def unit_data(store: Any, uid: str, organisations: list[dict[str, Any]]) -> dict
         "missions": [{"text": m["text"], "position": m.get("position"), "source": m.get("source")}
                      for m in (r["mission"] for r in store.read("api_unit_missions", one))],
         "competences": by_name([{"code": r["competence"]["code"], "label": r["competence"].get("label"),
-                                 "level": r["competence"].get("level"), "source": r["source"], "quote": r["quote"]}
+                                 "level": r["competence"].get("level"), "link": _web_link(r["competence"].get("link")),
+                                 "source": r["source"], "quote": r["quote"]}
                                 for r in store.read("api_unit_competences", one)], "label"),
         "territories": by_name([{**brief(r["territory"]), "source": r["source"], "quote": r["quote"]}
                                 for r in store.read("api_unit_territories", one)]),
@@ -471,7 +478,7 @@ def source_data(store: Any, sid: str) -> dict[str, Any] | None:
         p = passages.setdefault(quote, {"id": passage_id(quote), "quote": quote, "units": []})
         if all(u["id"] != r["unit"] for u in p["units"]):
             p["units"].append({"id": r["unit"], "name": r["name"]})
-    orgs = [o for o in store.read("web_organisations")]
+    orgs = store.read("web_organisations")
     described = [r["id"] for r in store.read("api_org_sources", {"ids": [o["id"] for o in orgs]})
                  if r["source"]["id"] == sid]
     return {"id": doc["id"], "title": doc["title"], "file": doc["file"],
@@ -513,7 +520,9 @@ ERROR_PAGES = {
 
 def error_page(status: int, detail: str | None = None) -> HTMLResponse:
     """The French page for an HTTP error (Starlette's exception handlers call it for browsers)."""
-    title, message = ERROR_PAGES.get(status, ("Requête impossible", detail or "La requête n'a pas abouti."))
+    english = {s.phrase for s in HTTPStatus}  # Starlette's default detail: never shown
+    fallback = detail if detail and detail not in english else "La requête n'a pas abouti."
+    title, message = ERROR_PAGES.get(status, ("Requête impossible", fallback))
     return render("error.html", status=status, title=title, message=message, code=status)
 
 
