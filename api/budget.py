@@ -13,7 +13,11 @@ the nested lists fan out to. Three checks, each linear in the size of the docume
 3. the estimated cost of the operation about to run — every field counts once per parent object, a
    list multiplies what it selects by its `first` argument (literal, variable or default; else the
    `first` of the connection above it, else LIST_FANOUT; the same list field again right below itself,
-   children of children, walks down a hierarchy and does not multiply) — must stay within MAX_COST (introspection, resolved from memory, within MAX_INTROSPECTION_COST).
+   children of children, walks down a hierarchy and does not multiply) — must stay within MAX_COST
+   (introspection, resolved from memory, within MAX_INTROSPECTION_COST).
+
+Checks 1 and 2 run before validation (cached with the parsed document), check 3 once per request,
+with its variables, still before validation.
 
 Each refusal is a French sentence saying what was too large and how to fix the request.
 """
@@ -29,7 +33,9 @@ from graphql import (
 )
 from graphql.type import SchemaMetaFieldDef, TypeMetaFieldDef
 
-from api.limits import LIST_FANOUT, MAX_COST, MAX_INTROSPECTION_COST, MAX_NESTING, MAX_PAGE, MAX_SAME_NAME, MAX_SELECTIONS
+from api.limits import (
+    LIST_FANOUT, MAX_COST, MAX_INTROSPECTION_COST, MAX_NESTING, MAX_PAGE, MAX_SAME_NAME, MAX_SELECTIONS,
+)
 
 
 class TooExpensive(Exception):
@@ -48,8 +54,8 @@ def check_shape(document: DocumentNode) -> int:
         if total > MAX_SELECTIONS:
             raise TooExpensive(
                 f"Requête trop complexe : plus de {MAX_SELECTIONS} sélections une fois les fragments développés "
-                "(un fragment réutilisé compte à chaque réutilisation). Réutilisez moins de fragments ou découpez "
-                "la requête.")
+                "(un fragment réutilisé compte à chaque réutilisation). Réutilisez moins de fragments ou "
+                "découpez la requête.")
     walker = _Walker(None, fragments, {})
     for d in definitions:
         walker.names(d.selection_set)

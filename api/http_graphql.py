@@ -31,7 +31,7 @@ from graph.errors import BadParameter, StoreError
 
 from api.context import Context
 from api.jsonbody import TooDeep, dump, load
-from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSON_DEPTH
+from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSON_DEPTH, MAX_QUERY
 from api.loaders import Loaders
 from api.schema import TOO_COMPLEX
 from api.services import CACHE_BYTES, BodyCache
@@ -135,6 +135,9 @@ def check_params(p: dict[str, Any]) -> tuple[str, str | None, dict[str, Any] | N
         raise HttpError(400, "Paramètre « query » manquant : le document GraphQL à exécuter.")
     if not isinstance(query, str):
         raise HttpError(400, "Le paramètre « query » doit être une chaîne.")
+    if len(query) > MAX_QUERY:
+        raise HttpError(400, f"Document GraphQL trop long : {len(query)} caractères (maximum {MAX_QUERY}). Retirez "
+                             "commentaires et blancs superflus, ou découpez la requête.")
     if name is not None and not isinstance(name, str):
         raise HttpError(400, "Le paramètre « operationName » doit être une chaîne ou null.")
     if variables is not None and not isinstance(variables, dict):

@@ -10,6 +10,7 @@ MAX_BODY = 64 * 1024  # bytes of request body
 MAX_DEPTH = 12  # GraphQL selection depth
 MAX_ALIASES = 30  # GraphQL aliases per document (fragment spreads counted)
 MAX_TOKENS = 2000  # GraphQL tokens per document
+MAX_QUERY = 32 * 1024  # characters of a GraphQL document (comments and blanks are not tokens, but cost to read)
 MAX_PAGE = 100  # `first` of any list or connection
 MAX_ANSWERS = 50  # answers of one whoHandles / ask (the engine's own cap)
 MAX_QUESTION = 500  # characters of a whoHandles / ask question

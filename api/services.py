@@ -47,6 +47,9 @@ class BodyCache:
         """Keep `body` unless it is empty or too large to be worth the answers it would evict."""
         if body and entry_size(body) <= min(MAX_CACHED_BODY, self.lru.maxsize):
             key = cache_key(*parts)
+            # A copy of exactly its length: orjson's output keeps the block it was written in (4 KB at
+            # least), which would make a short answer weigh ten times what it is counted for.
+            body = memoryview(body).tobytes()
             with self.lock:
                 self.lru[key] = body
 
@@ -94,7 +97,7 @@ class Services:
 
     def __post_init__(self) -> None:
         self._answers = BodyCache(self.cache_bytes)
-        self._by_query = BodyCache(self.cache_bytes)  # holds the same bytes objects as `_answers`
+        self._by_query = BodyCache(self.cache_bytes)
 
     def version(self) -> str | None:
         """The loaded data version (None when the graph is empty)."""

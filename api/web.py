@@ -435,8 +435,8 @@ def export(request: Request) -> Response:
         if org is not None:
             known = sorted(o["id"] for o in _org_rows(request, store))
             if org not in known:
-                return json_page({"error": f"Organisation inconnue : {org[:MAX_TEXT]!r}. Connues : {', '.join(known)}.",
-                                  "code": "NOT_FOUND"}, 404)
+                return json_page({"error": f"Organisation inconnue : {org[:MAX_TEXT]!r}. "
+                                           f"Connues : {', '.join(known)}.", "code": "NOT_FOUND"}, 404)
         cache = getattr(request.app.state, "exports", None)
         if cache is None:
             cache = request.app.state.exports = exports.ExportCache()

@@ -3,12 +3,12 @@
     .venv/bin/python bench/abuse.py [--seconds 60] [--warmup 10] [--clients 4]
 
 Starts `qfq serve` on a free 127.0.0.1 port (data must be loaded: `qfq load`). `--clients` clients
-send, in turn, requests that each carry ~60 KB of fresh random text where a cache key could take it:
-GraphQL `extensions`, GraphQL `variables`, a GraphQL comment (a new document text each time) and an
-unknown /api/ask parameter. A probe asks /healthz every 50 ms. After `--warmup` seconds of the same
-attack the server's RSS is the reference; the attack then runs `--seconds` more, RSS sampled every
-second. Prints the answers' statuses, /healthz latencies and RSS (reference, peak, end, growth); stops
-by itself. Not a test (tests/test_abuse.py has the fast cases).
+send, in turn, requests that each carry fresh random text where a cache key could take it: 60 KB in
+GraphQL `extensions` or `variables`, 32 KB in a GraphQL comment (a new document text each time, as
+long as a document may be) and 7 KB in an unknown /api/ask parameter (as long as a URL may be). A
+probe asks /healthz every 50 ms. After `--warmup` seconds of the same attack the server's RSS is the
+reference; the attack then runs `--seconds` more, RSS sampled every second. Prints the answers'
+statuses, /healthz latencies and RSS (reference, peak, end, growth); stops by itself. Not a test (tests/test_abuse.py has the fast cases).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ async def attacker(http: httpx.AsyncClient, stop: float, statuses: Counter[str])
             elif kind == "variables":
                 r = await http.post("/graphql", json={"query": "{__typename}", "variables": {"p": padding()}})
             elif kind == "comment":
-                r = await http.post("/graphql", json={"query": "{__typename} #" + padding()})
+                r = await http.post("/graphql", json={"query": "{__typename} #" + padding()[:32_000]})  # ≤ 32 Ko
             else:
                 r = await http.get("/api/ask", params={"q": "rsa", "zz": padding()[:7000]})  # within the 8 KB URL
             statuses[f"{kind} {r.status_code}"] += 1
@@ -114,11 +114,11 @@ def main() -> None:
         end, peak = samples[-1], max(samples)
         growth = 100 * (end - reference) / reference
         print(f"abuse (cache attack): {args.seconds:.0f} s after {args.warmup:.0f} s of warm-up, {args.clients} "
-              f"clients, 127.0.0.1, {sum(statuses.values())} requests of ~60 KB random text")
+              f"clients, 127.0.0.1, {sum(statuses.values())} requests carrying 7-60 KB of random text")
         for key, n in sorted(statuses.items()):
             print(f"  {key:<28} {n:>7}")
-        print(f"  /healthz during the attack: n={len(health)}  p50 {pct(health, 50):.1f} ms  p99 {pct(health, 99):.1f} ms"
-              f"  max {max(health):.1f} ms")
+        print(f"  /healthz during the attack: n={len(health)}  p50 {pct(health, 50):.1f} ms  "
+              f"p99 {pct(health, 99):.1f} ms  max {max(health):.1f} ms")
         print(f"  RSS at start {before_warmup / 2**20:.1f} MiB, after warm-up {reference / 2**20:.1f} MiB, "
               f"peak {peak / 2**20:.1f} MiB, at end {end / 2**20:.1f} MiB: {growth:+.1f} % over the run "
               f"(peak {100 * (peak - reference) / reference:+.1f} %)")
@@ -135,7 +135,8 @@ def main() -> None:
         log.seek(0)
         text = log.read()
         errors = sum(1 for line in text.splitlines() if " ERROR " in line)
-        print(f"  server log: {len(text.splitlines())} lines, {text.count('Traceback')} tracebacks, {errors} ERROR lines")
+        print(f"  server log: {len(text.splitlines())} lines, {text.count('Traceback')} tracebacks, "
+              f"{errors} ERROR lines")
 
 
 if __name__ == "__main__":

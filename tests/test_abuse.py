@@ -186,6 +186,11 @@ def test_one_field_repeated_hundreds_of_times_is_refused(server: LiveServer, htt
     refused(server, post(http, {"query": query}), words=("au même niveau",))
 
 
+def test_overlong_document_is_refused_before_parsing(server: LiveServer, http: httpx.Client) -> None:
+    query = "{ __typename } #" + "x" * 60_000  # a comment is no token, but costs its reading
+    refused(server, post(http, {"query": query}), words=("trop long",))
+
+
 # ---------------------------------------------------------------------------------------- 2. cost
 @pytest.mark.parametrize("query", [
     "{competences{handledBy{competences{handledBy{competences{handledBy{id}}}}}}}",
