@@ -518,6 +518,8 @@ class WhoHandlesResult:
     organisation_id: Private[str | None]
     out_of_scope: bool = strawberry.field(description="True when the topic is another level of government's.")
     hint: str | None = strawberry.field(description="Where to turn instead, when out of scope.")
+    confidence: str | None = strawberry.field(
+        description='"high"; "low" when the evidence is weak (the answers are the best candidates); null when out of scope.')
     answers: list[Answer]
 
     @strawberry.field(description="The organisation answered for (given, or found in the question).")
@@ -531,7 +533,7 @@ class WhoHandlesResult:
     def of(cls, res: Row) -> WhoHandlesResult:
         return cls(question=res["question"], organisation_id=res.get("organisation"),
                    out_of_scope=bool(res.get("out_of_scope")), hint=res.get("hint"),
-                   answers=[Answer.of(a) for a in res.get("answers") or []])
+                   confidence=res.get("confidence"), answers=[Answer.of(a) for a in res.get("answers") or []])
 
 
 @strawberry.type(description="A search hit: any node whose name matches the text.")

@@ -72,7 +72,8 @@ class Engine:
             return self._index
 
     def ask(self, question: Any, org: str | None = None, commune: str | None = None, limit: int = 5) -> dict:
-        """Answer `question`: {question, organisation, out_of_scope, hint, answers[…]} (see explain.answer).
+        """Answer `question`: {question, organisation, out_of_scope, hint, confidence, answers[…]} (see
+        explain.answer); confidence is "high", "low" (weak evidence, best candidates) or None (out of scope).
         Raises LookupError_ (a French message) for a too long question, an unknown org or commune."""
         text = "" if question is None else str(question)
         if len(text) > MAX_QUESTION:
@@ -91,7 +92,8 @@ class Engine:
         scope = decide(idx, query, topics, scored)
         ranked = [] if scope.out_of_scope else rank(idx, scored, limit, collapse=not query.places.communes)
         return {"question": query.text, "organisation": query.org, "out_of_scope": scope.out_of_scope,
-                "hint": scope.hint, "answers": [answer(idx, r, topics, query) for r in ranked]}
+                "hint": scope.hint, "confidence": scope.confidence,
+                "answers": [answer(idx, r, topics, query) for r in ranked]}
 
 
 def _settle() -> None:

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from lookup.bm25 import bm25f
-from lookup.model import Competence, Handle, Index, Mission, Organisation, Partner, Phrase, Posting, Site, Unit
+from lookup.model import (Competence, Handle, Index, Mission, Organisation, Partner, Phrase, Posting, Site, Situation,
+                          Unit)
 from lookup.places import build_places
 from lookup.text import stems, words
-from lookup.weights import COMP_B, COMP_FIELDS, FIELD_B, FIELDS
+from lookup.weights import BACKGROUND, COMP_B, COMP_FIELDS, FIELD_B, FIELDS
 
 QUERIES = ("lookup_organisations", "lookup_units", "lookup_missions", "lookup_competences", "lookup_handles",
-           "lookup_partners", "lookup_sites", "lookup_unit_territories", "lookup_territories")
+           "lookup_partners", "lookup_sites", "lookup_unit_territories", "lookup_territories", "lookup_situations")
 Records = Mapping[str, list[dict[str, Any]]]
 
 
@@ -40,11 +41,14 @@ def build_index(records: Records, version: str | None = None) -> Index:
             ci = comp_by_code[r["code"]]
             units[by_id[r["unit"]]].handles.append(Handle(ci, r.get("source"), r.get("quote")))
             handlers[ci].append(by_id[r["unit"]])
-    unit_idf, unit_weights = bm25f(_unit_docs(records, units, by_id), FIELDS, FIELD_B)
+    unit_idf, unit_weights = bm25f(_unit_docs(records, units, by_id), FIELDS, FIELD_B, BACKGROUND)
     comp_idf, comp_weights = bm25f(comp_docs, COMP_FIELDS, COMP_B)
+    situations, sit_docs, sit_phrases = _situations(records, comp_by_code)
+    sit_idf, sit_weights = bm25f(sit_docs, COMP_FIELDS, COMP_B)
     vocab = _vocabulary(records, units)
     return Index(version, units, by_id, orgs, comps, _postings(unit_weights), unit_idf, _postings(comp_weights),
-                 comp_idf, phrases, {ci: sorted(us) for ci, us in handlers.items()}, vocab, build_places(records, vocab))
+                 comp_idf, phrases, situations, _postings(sit_weights), sit_idf, sit_phrases,
+                 {ci: sorted(us) for ci, us in handlers.items()}, vocab, build_places(records, vocab))
 
 
 def _units(records: Records, orgs: dict[str, Organisation]) -> tuple[list[Unit], dict[str, int]]:
@@ -53,7 +57,7 @@ def _units(records: Records, orgs: dict[str, Organisation]) -> tuple[list[Unit],
     by_id: dict[str, int] = {}
     for r in sorted((r for r in records.get("lookup_units", []) if r.get("org") in orgs), key=lambda r: r["org"]):
         u = Unit(len(units), r["id"], r["org"], r["name"], r.get("kind") or "", r.get("source"), r.get("quote"),
-                 list(r.get("aliases") or []), r.get("head"), r.get("parent"))
+                 list(r.get("aliases") or []), r.get("head"), r.get("parent"), r.get("section") or "")
         by_id[u.id] = u.idx
         units.append(u)
         orgs[u.org].units.append(u.idx)
@@ -85,7 +89,7 @@ def _units(records: Records, orgs: dict[str, Organisation]) -> tuple[list[Unit],
 
 def _unit_docs(records: Records, units: list[Unit], by_id: dict[str, int]) -> list[dict[str, list[str]]]:
     """One BM25F document per unit: its name and aliases, missions, sites, partners' names (and aliases),
-    the names of the territories it covers, its head's title."""
+    the names of the territories it covers, its head's title, its section and its ancestors' sections."""
     partner_words: dict[int, list[str]] = defaultdict(list)
     for r in records.get("lookup_partners", []):
         if r["unit"] in by_id:
@@ -102,6 +106,8 @@ def _unit_docs(records: Records, units: list[Unit], by_id: dict[str, int]) -> li
         "partner": [s for p in partner_words[u.idx] for s in stems(p)],
         "territory": [s for t in territory_words[u.idx] for s in stems(t)],
         "head": stems(u.head or ""),
+        "section": stems(u.section),
+        "context": [s for a in u.ancestors for s in stems(units[a].section)],
     } for u in units]
 
 
@@ -127,10 +133,39 @@ def _competences(records: Records) -> tuple[list[Competence], list[dict[str, lis
         if len(doc["label"]) >= 2:
             phrases.append((tuple(doc["label"]), c.idx))
         docs.append(doc)
+    return comps, docs, _by_first(phrases)
+
+
+def _situations(records: Records, comp_by_code: dict[str, int]
+                ) -> tuple[list[Situation], list[dict[str, list[str]]], dict[str, list[Phrase]]]:
+    """Situations as documents shaped like the competences' (label, words as keywords, phrases)."""
+    out: list[Situation] = []
+    docs: list[dict[str, list[str]]] = []
+    phrases: list[tuple[tuple[str, ...], int]] = []
+    for r in records.get("lookup_situations", []):
+        comps = tuple(comp_by_code[c] for c in r.get("competences") or [] if c in comp_by_code)
+        if not comps:
+            continue
+        st = Situation(len(out), r["code"], r.get("label") or r["code"], comps)
+        doc: dict[str, list[str]] = {"label": stems(st.label), "acronym": [], "keyword": [], "phrase": []}
+        for w in r.get("words") or []:
+            s = stems(w)
+            doc["keyword"] += s
+            if len(s) >= 2:
+                phrases.append((tuple(s), st.idx))
+        for ph in r.get("phrases") or []:
+            doc["phrase"] += stems(ph)
+        out.append(st)
+        docs.append(doc)
+    return out, docs, _by_first(phrases)
+
+
+def _by_first(phrases: list[tuple[tuple[str, ...], int]]) -> dict[str, list[Phrase]]:
+    """Phrases by their first stem, each with its rank in the reference (the order sums are made in)."""
     by_first: dict[str, list[Phrase]] = defaultdict(list)
-    for rank, (ss, ci) in enumerate(phrases):
-        by_first[ss[0]].append(Phrase(rank, ss, ci))
-    return comps, docs, dict(by_first)
+    for rank, (ss, item) in enumerate(phrases):
+        by_first[ss[0]].append(Phrase(rank, ss, item))
+    return dict(by_first)
 
 
 def _vocabulary(records: Records, units: list[Unit]) -> dict[str, str]:
@@ -140,6 +175,8 @@ def _vocabulary(records: Records, units: list[Unit]) -> dict[str, str]:
         texts += [u.name, *u.aliases, *(m.text for m in u.missions), *(s.name for s in u.sites)]
     for r in records.get("lookup_competences", []):
         texts += [r.get("label") or "", *(r.get("acronyms") or []), *(r.get("keywords") or []), *(r.get("phrases") or [])]
+    for r in records.get("lookup_situations", []):
+        texts += [r.get("label") or "", *(r.get("words") or []), *(r.get("phrases") or [])]
     vocab: dict[str, str] = {}
     for t in texts:
         for w in words(t):

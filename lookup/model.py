@@ -60,6 +60,7 @@ class Unit:
     aliases: list[str]
     head: str | None
     parent: str | None
+    section: str = ""  # the document's text about the unit (see loaders.sections)
     depth: int = 0
     ancestors: tuple[int, ...] = ()  # parent, grand-parent… up to the top
     missions: list[Mission] = field(default_factory=list)
@@ -78,6 +79,16 @@ class Competence:
     acronyms: list[str]
     levels: frozenset[str]  # levels of government that hold it (département, commune, state…)
     hint: str | None  # whom to ask instead, when this organisation's level does not hold it
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A life situation or a trade's jargon (data/situations.yaml) and the competences it concerns."""
+
+    idx: int
+    code: str
+    label: str
+    competences: tuple[int, ...]
 
 
 @dataclass
@@ -99,11 +110,12 @@ class Posting:
 
 @dataclass(frozen=True)
 class Phrase:
-    """A multi-word keyword or label of a competence, as stems; `rank` is its place in the reference."""
+    """A multi-word keyword or label of a competence (or situation), as stems; `rank` is its place in
+    the reference; `item` the competence's (or situation's) index."""
 
     rank: int
     stems: tuple[str, ...]
-    competence: int
+    item: int
 
 
 @dataclass
@@ -118,6 +130,10 @@ class Index:
     comp_postings: dict[str, list[Posting]]  # stem → competences
     comp_idf: dict[str, float]
     comp_phrases: dict[str, list[Phrase]]  # first stem → phrases starting with it
+    situations: list[Situation]
+    sit_postings: dict[str, list[Posting]]  # stem → situations
+    sit_idf: dict[str, float]
+    sit_phrases: dict[str, list[Phrase]]  # first stem → multi-word words of situations
     handlers: dict[int, list[int]]  # competence → units handling it, in unit order (twice if handled twice)
     vocab: dict[str, str]  # every folded word the index knows → its stem, for typo matching
     places: PlaceIndex

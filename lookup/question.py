@@ -64,7 +64,7 @@ def topic_terms(idx: Index, ws: list[str], drop: set[str], exact: set[str]) -> d
         if w in STOP_WORDS or w in ELISIONS or w in drop or (len(w) < 2 and not w.isdigit()):
             continue
         s = stem(w)
-        if s in idx.unit_idf or s in idx.comp_idf or len(w) < 4 or w.isdigit():
+        if s in idx.unit_idf or s in idx.comp_idf or s in idx.sit_idf or len(w) < 4 or w.isdigit():
             terms[s] = max(terms.get(s, 0.0), 1.0)
             continue
         if budget <= 0 or w in exact:

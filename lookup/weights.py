@@ -20,9 +20,16 @@ PLACE_WORD = 0.5
 # ---- Own text of a unit (BM25F, one document per unit)
 # The name says most about what a unit does; a site's name (often "Maison de la solidarité de X") is
 # precise too; missions are the bulk of the text; partners, territories and the head's title only hint.
-FIELDS = {"name": 3.0, "mission": 1.0, "site": 1.5, "partner": 1.0, "territory": 0.4, "head": 0.3}
-# Length normalisation per field: long mission lists should not win by sheer length, names are short.
-FIELD_B = {"name": 0.3, "mission": 0.6, "site": 0.4, "partner": 0.4, "territory": 0.3, "head": 0.2}
+# The section is the document's whole text about the unit (it repeats the missions: a low weight);
+# the context is its ancestors' sections: what the unit belongs to, lower still.
+FIELDS = {"name": 3.0, "mission": 1.0, "site": 1.5, "partner": 1.0, "territory": 0.4, "head": 0.3,
+          "section": 0.2, "context": 0.1}
+# Fields that count towards a unit's score but not towards a word's rarity (see lookup.bm25).
+BACKGROUND = frozenset({"section", "context"})
+# Length normalisation per field: long mission lists should not win by sheer length, names are short;
+# sections vary most in length (a pôle's runs over pages).
+FIELD_B = {"name": 0.3, "mission": 0.6, "site": 0.4, "partner": 0.4, "territory": 0.3, "head": 0.2,
+           "section": 0.2, "context": 0.1}
 # BM25 term-frequency saturation, the usual value.
 K1 = 1.2
 # Query words found together in one mission sentence say more than the same words scattered over
@@ -39,6 +46,10 @@ COMP_B = {"label": 0.3, "acronym": 0.2, "keyword": 0.5, "phrase": 0.7}
 # A multi-word keyword or label found as such ("aide sociale à l'enfance") is stronger evidence than
 # its words apart: add this share of the phrase's idf.
 PHRASE_BONUS = 0.6
+# A life situation (data/situations.yaml) matched by the question passes this share of its score to
+# each competence it concerns (the best situation per competence): the situation says what people
+# live, the competence's own words say what the administration does.
+SITUATION_SHARE = 0.5
 
 # ---- What a unit inherits from the competences it HANDLES
 # Share of the best matching competence's score a handling unit receives: a little less than its own
@@ -66,11 +77,19 @@ SAME_TOPIC_MARGIN = 0.10
 REPLICAS = 2
 
 # ---- Scope
-# Below this best score the evidence is too weak to name a unit.
+# Below this best score the evidence is too weak to name a unit with confidence …
 MIN_SCORE = 4.0
+# … but the best candidates are still given (confidence "low") when the question clearly names a topic
+# of this organisation's level (no unit may say it handles it), or when the units' own words match
+# more than a stray word; below both the question has no evidence at all and is out of scope.
+LOW_TOPIC = 8.0
+LOW_TEXT = 1.0
 # A competence must match at least this well before its level (commune, State…) can declare the
 # question out of scope.
 MIN_TOPIC = 3.0
+# … and must beat this multiple of the best topic this organisation's level holds: a question that
+# also clearly evokes a matter of this level (often through a life situation) is not turned away.
+OTHER_LEVEL = 1.5
 
 # ---- Explaining an answer: which text is quoted
 # Each option's overlap with the question is multiplied by its kind's factor; the name wins ties.

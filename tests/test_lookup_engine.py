@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lookup.evaluate import read_questions
 from lookup.engine import MAX_QUESTION, Engine, QuestionTooLong, UnknownCommune, UnknownOrganisation
 from lookup.places import commune_param, place_factor
 from lookup.question import fuzzy_terms, topic_terms
@@ -21,7 +23,8 @@ def engine(loaded_store) -> Engine:
 
 
 def _check_contract(res: dict) -> None:
-    assert set(res) == {"question", "organisation", "out_of_scope", "hint", "answers"}
+    assert set(res) == {"question", "organisation", "out_of_scope", "hint", "confidence", "answers"}
+    assert res["confidence"] == (None if res["out_of_scope"] else res["confidence"]) in {None, "high", "low"}
     assert isinstance(res["out_of_scope"], bool)
     assert res["hint"] is None or isinstance(res["hint"], str)
     for a in res["answers"]:
@@ -177,3 +180,31 @@ def test_place_factor_exact_near_and_whole_territory(engine: Engine) -> None:
     assert place_factor(places, {canton}, "meuse", stenay) == 1 + PLACE_NEAR
     assert place_factor(places, {places.org_territory["meuse"]}, "meuse", stenay) == 1.0
     assert place_factor(places, {"55502"}, "meuse", []) == 1.0
+
+
+# ---- in-scope questions always get candidates; weak evidence says so
+QUESTION_FILES = [Path("/work/shared/eval/questions_dev.jsonl"), Path(__file__).parent / "data" / "questions_extra.jsonl"]
+
+
+@pytest.mark.parametrize("path", [p for p in QUESTION_FILES if p.is_file()], ids=lambda p: p.name)
+def test_no_empty_answer_list_for_an_in_scope_question(engine: Engine, path: Path) -> None:
+    for q in read_questions(path):
+        res = engine.ask(q["q"], org=q.get("org"))
+        if q["expected"]:
+            assert not res["out_of_scope"] and res["answers"], q["id"]
+            assert res["confidence"] in {"high", "low"}
+
+
+def test_weak_evidence_of_this_level_gives_low_confidence_candidates(engine: Engine) -> None:
+    """A waste question at the agglomeration (its level's matter, but no unit says it handles waste)."""
+    question = "dépôt sauvage de déchets au bord de la route, qui gère la collecte des déchets à l'agglomération ?"
+    res = engine.ask(question, org="cacem")
+    assert not res["out_of_scope"] and res["confidence"] == "low" and res["answers"]
+    res = engine.ask("qui ramasse les ordures ménagères ?", org="haute-loire")  # another level's matter
+    assert res["out_of_scope"] and res["hint"] and res["confidence"] is None
+
+
+def test_a_life_situation_reaches_the_units_of_its_competences(engine: Engine) -> None:
+    res = engine.ask("on va me couper l'électricité, je n'arrive plus à payer", org="meuse")
+    assert not res["out_of_scope"]
+    assert {"fsl", "action_sociale", "logement"} & {a["competence"]["code"] for a in res["answers"] if a["competence"]}
