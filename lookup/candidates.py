@@ -26,11 +26,11 @@ class Candidate:
 def retrieve(idx: Index, query: Query, topics: Topics) -> dict[int, Candidate]:
     """Candidates by unit, with their own-text score and what they inherit."""
     org = query.org
-    out: dict[int, Candidate] = {}
+    own: dict[int, float] = {}
     for t, qw in query.terms.items():
         for p in idx.of_org(idx.postings.get(t, []), org, _item):
-            c = out.setdefault(p.item, Candidate(p.item))
-            c.own += qw * p.weight
+            own[p.item] = own.get(p.item, 0.0) + qw * p.weight
+    out = {u: Candidate(u, s) for u, s in own.items()}
     order = {ci: k for k, ci in enumerate(topics)}
     for ci in topics:
         for u in idx.of_org(idx.handlers.get(ci, []), org, int):

@@ -71,6 +71,8 @@ def _units(records: Records, orgs: dict[str, Organisation]) -> tuple[list[Unit],
     for r in records.get("lookup_missions", []):
         if r["unit"] in by_id:
             units[by_id[r["unit"]]].missions.append(Mission(r["text"], r.get("source"), frozenset(stems(r["text"]))))
+    for u in units:
+        u.mission_stems = frozenset().union(*(m.stems for m in u.missions))
     for r in records.get("lookup_partners", []):
         if r["unit"] in by_id:
             units[by_id[r["unit"]]].partners.append(Partner(r["id"], r["name"]))
@@ -89,7 +91,7 @@ def _units(records: Records, orgs: dict[str, Organisation]) -> tuple[list[Unit],
 
 def _unit_docs(records: Records, units: list[Unit], by_id: dict[str, int]) -> list[dict[str, list[str]]]:
     """One BM25F document per unit: its name and aliases, missions, sites, partners' names (and aliases),
-    the names of the territories it covers, its head's title, its section and its ancestors' sections."""
+    the names of the territories it covers, its head's title, its section."""
     partner_words: dict[int, list[str]] = defaultdict(list)
     for r in records.get("lookup_partners", []):
         if r["unit"] in by_id:
@@ -107,7 +109,6 @@ def _unit_docs(records: Records, units: list[Unit], by_id: dict[str, int]) -> li
         "territory": [s for t in territory_words[u.idx] for s in stems(t)],
         "head": stems(u.head or ""),
         "section": stems(u.section),
-        "context": [s for a in u.ancestors for s in stems(units[a].section)],
     } for u in units]
 
 

@@ -64,6 +64,7 @@ class Unit:
     depth: int = 0
     ancestors: tuple[int, ...] = ()  # parent, grand-parent… up to the top
     missions: list[Mission] = field(default_factory=list)
+    mission_stems: frozenset[str] = frozenset()  # every mission's stems together
     handles: list[Handle] = field(default_factory=list)
     partners: list[Partner] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)

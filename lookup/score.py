@@ -1,5 +1,5 @@
-"""Step 3 — score each candidate: its own text, the best mission sentence, being named, what it
-inherits from its competences, and the place it covers. The parts are kept apart for explanation."""
+"""Step 3 — score each candidate: its own text, the best mission sentence, being named, a share of its
+ancestors' own text, what it inherits from its competences, and the place it covers. The parts are kept apart for explanation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from lookup.candidates import Candidate
 from lookup.model import Index, Unit
 from lookup.places import place_factor
 from lookup.question import Query
-from lookup.weights import NAME_BONUS, PASSAGE
+from lookup.weights import NAME_BONUS, PARENT_SHARE, PASSAGE
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Scored:
     own: float  # BM25F of its own text
     passage: float  # its best mission sentence holding several question words
     named: float  # the question names it
+    context: float  # its ancestors' own-text scores (a share)
     inherited: float  # from the competences it HANDLES
     competence: int | None  # … the best of which
     place: float  # multiplier: it covers the commune named (or its canton, EPCI)
@@ -29,7 +30,7 @@ class Scored:
 
     @property
     def total(self) -> float:
-        return (self.text + self.inherited) * self.place
+        return (self.text + self.context + self.inherited) * self.place
 
 
 def score(idx: Index, query: Query, candidates: dict[int, Candidate]) -> list[Scored]:
@@ -43,14 +44,17 @@ def score(idx: Index, query: Query, candidates: dict[int, Candidate]) -> list[Sc
         if c.own > 0:
             passage = PASSAGE * _best_passage(unit, weight)
             named = NAME_BONUS * _naming(unit, weight, total)
+        context = PARENT_SHARE * sum(candidates[a].own for a in unit.ancestors if a in candidates)
         place = place_factor(idx.places, unit.cover, unit.org, query.places.communes)
-        out.append(Scored(u, c.own, passage, named, c.inherited, c.competence, place))
+        out.append(Scored(u, c.own, passage, named, context, c.inherited, c.competence, place))
     return out
 
 
 def _best_passage(unit: Unit, weight: dict[str, float]) -> float:
     """The mission sentence holding the most question weight, if it holds two question stems or more."""
     best = 0.0
+    if len(unit.mission_stems.intersection(weight)) < 2:  # then no single mission can
+        return best
     for m in unit.missions:
         hits = m.stems.intersection(weight)
         if len(hits) >= 2:

@@ -20,12 +20,14 @@ PLACE_WORD = 0.5
 # ---- Own text of a unit (BM25F, one document per unit)
 # The name says most about what a unit does; a site's name (often "Maison de la solidarité de X") is
 # precise too; missions are the bulk of the text; partners, territories and the head's title only hint.
-# The section is the document's whole text about the unit (it repeats the missions: a low weight);
-# the context is its ancestors' sections: what the unit belongs to, lower still.
+# The section is the document's whole text about the unit (it repeats the missions: a low weight).
 FIELDS = {"name": 3.0, "mission": 1.0, "site": 1.5, "partner": 1.0, "territory": 0.4, "head": 0.3,
-          "section": 0.2, "context": 0.1}
+          "section": 0.2}
 # Fields that count towards a unit's score but not towards a word's rarity (see lookup.bm25).
-BACKGROUND = frozenset({"section", "context"})
+BACKGROUND = frozenset({"section"})
+# A unit also receives this share of each ancestor's own-text score: what it belongs to (the parent's
+# name, missions and section) says something about it, much less than its own text.
+PARENT_SHARE = 0.05
 # Length normalisation per field: long mission lists should not win by sheer length, names are short;
 # sections vary most in length (a pôle's runs over pages).
 FIELD_B = {"name": 0.3, "mission": 0.6, "site": 0.4, "partner": 0.4, "territory": 0.3, "head": 0.2,
