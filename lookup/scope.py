@@ -1,8 +1,8 @@
 """Step 4 (continued) — is the question for this organisation at all, and how sure is the answer?
 
 Out of scope when its best topic belongs to another level of government (a commune's, the State's…),
-no unit here handles it, and neither the units' own words nor a topic of this level say nearly as much: the answer gives that competence's
-hint (whom to ask). Out of scope too when nothing in the question points anywhere. Between the two,
+no unit here handles it, and neither the units' own words nor a topic of this level say nearly as
+much: the answer gives that competence's hint (whom to ask). Out of scope too when nothing in the question points anywhere. Between the two,
 a question whose evidence is weak is still answered, with its best candidates and a low confidence.
 """
 

@@ -1,5 +1,6 @@
 """Step 3 — score each candidate: its own text, the best mission sentence, being named, a share of its
-ancestors' own text, what it inherits from its competences, and the place it covers. The parts are kept apart for explanation."""
+ancestors' own text, what it inherits from its competences, and the place it covers. The parts are
+kept apart, to explain and to decide the scope."""
 
 from __future__ import annotations
 
