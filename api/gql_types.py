@@ -625,6 +625,8 @@ class WhoHandlesResult:
     organisation_id: Private[str | None]
     out_of_scope: bool = strawberry.field(description="True when the topic is another level of government's.")
     hint: str | None = strawberry.field(description="Where to turn instead, when out of scope.")
+    confidence: str | None = strawberry.field(
+        description='"high"; "low" when the evidence is weak (the answers are the best candidates); null when out of scope.')
     answers: list[Answer] = strawberry.field(description="Ranked answers, best first (empty when out of scope).")
     place: Place | None = strawberry.field(default=None, description="The commune the answer used, if any.")
     place_candidates: list[Place] = strawberry.field(
@@ -643,6 +645,7 @@ class WhoHandlesResult:
     def of(cls, res: Row) -> WhoHandlesResult:
         return cls(question=res["question"], organisation_id=res.get("organisation"),
                    out_of_scope=bool(res.get("out_of_scope")), hint=res.get("hint"),
+                   confidence=res.get("confidence"),
                    answers=[Answer.of(a) for a in res.get("answers") or []], place=Place.of(res.get("place")),
                    place_candidates=[p for p in map(Place.of, res.get("place_candidates") or []) if p],
                    competent=CompetentBody.of(res.get("competent")))

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from loaders.files import DataError, data_version, parse, read_csv, read_text, read_yaml
-from schema.model import CompetenceFile, Organisation, Partner, PartnerFile
+from schema.model import CompetenceFile, Organisation, Partner, PartnerFile, SituationFile
 
 COMMUNE_COLS = ["code", "name", "departement", "population", "epci_siren", "canton_code"]
 
@@ -31,6 +31,7 @@ class Dataset:
     version: str
     organisations: list[Organisation]
     competences: CompetenceFile
+    situations: SituationFile
     partners: list[Partner]
     territories: Territories
     documents: dict[str, str]  # source id -> file name
@@ -90,6 +91,8 @@ def read_dataset(root: Path) -> Dataset:
 
     competences = attempt(lambda: parsed(CompetenceFile, comp_path))
     partner_file = attempt(lambda: parsed(PartnerFile, part_path))
+    sit_path = root / "situations.yaml"
+    situations = attempt(lambda: parsed(SituationFile, sit_path))
     org_paths = sorted((root / "organisations").glob("*.yaml"))
     if not org_paths:
         problems.append(f"{root}/organisations : aucun fichier .yaml. Ajoutez au moins une organisation.")
@@ -107,8 +110,8 @@ def read_dataset(root: Path) -> Dataset:
     ))
     if problems:
         raise DataError(problems)
-    assert competences is not None and partner_file is not None and terr is not None
-    files = [comp_path, part_path, *org_paths, *sorted(terr_dir.glob("*.csv"))]
+    assert competences is not None and partner_file is not None and terr is not None and situations is not None
+    files = [comp_path, sit_path, part_path, *org_paths, *sorted(terr_dir.glob("*.csv"))]
     src_dir = root / "sources"
     files += sorted(src_dir.glob("*.txt"))
 
@@ -124,7 +127,7 @@ def read_dataset(root: Path) -> Dataset:
         for s in org.sources:
             documents[s.id] = s.file
     ds = Dataset(root=root, version=data_version(files), organisations=[o for _, o in orgs],
-                 competences=competences, partners=partners, territories=terr, documents=documents,
+                 competences=competences, situations=situations, partners=partners, territories=terr, documents=documents,
                  partner_where=partner_where)
     problems += _check_references(ds, orgs, src_dir, raw)
     if problems:
@@ -155,6 +158,17 @@ def _check_references(ds: Dataset, orgs: list[tuple[Path, Organisation]], src_di
         if c.code in seen_codes:
             problems.append(f"{_at(raw, comp, ds.root, 'competences', i)} › competences[{i}] : code {c.code!r} en double.")
         seen_codes.add(c.code)
+
+    seen_situations: set[str] = set()
+    for i, st in enumerate(ds.situations.situations):
+        at = f"data/situations.yaml › situations[{i}](code={st.code})"
+        if st.code in seen_situations:
+            problems.append(f"{at} : code {st.code!r} en double. Gardez une seule situation par code.")
+        seen_situations.add(st.code)
+        for j, code in enumerate(st.competences):
+            if code not in codes:
+                problems.append(f"{at}.competences[{j}] : compétence {code!r} inconnue. Utilisez un code de "
+                                "data/competences.yaml ou ajoutez-la.")
 
     docs = _load_documents(ds, src_dir, problems)
     for p, where in zip(ds.partners, ds.partner_where):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.dataset import Dataset
+from loaders.sections import unit_sections
 
 Rows = list[dict[str, Any]]
 
@@ -28,6 +29,14 @@ def build_rows(ds: Dataset, loaded_at: str) -> list[tuple[str, Rows]]:
             "competent_body": c.competent_body, "hint": c.hint}}
         for c in ds.competences.competences
     ]))
+    out.append(("load_situations", [
+        {"code": st.code, "props": {"id": st.code, "label": st.label, "audience": st.audience, "words": st.words,
+                                    "phrases": st.phrases, "source": st.source, "basis": st.basis}}
+        for st in ds.situations.situations
+    ]))
+    out.append(("load_situation_competences", [
+        {"situation": st.code, "competence": code} for st in ds.situations.situations for code in st.competences
+    ]))
     out.append(("load_partners", [
         {"id": p.id, "props": {"name": p.name, "aliases": p.aliases, "kind": p.kind,
                                "description": p.description, "source": p.source, "quote": p.quote}}
@@ -41,6 +50,7 @@ def build_rows(ds: Dataset, loaded_at: str) -> list[tuple[str, Rows]]:
          "props": {"name": o.name, "kind": o.kind, "territory": o.territory, "aliases": o.aliases}}
         for o in ds.organisations
     ]))
+    sections = unit_sections(ds)
     units, parents, tops, roles, missions, handles, partners, places, sites, site_places = ([] for _ in range(10))
     for o in ds.organisations:
         for u in o.units:
@@ -48,6 +58,7 @@ def build_rows(ds: Dataset, loaded_at: str) -> list[tuple[str, Rows]]:
             units.append({"id": uid, "org": o.id, "props": {
                 "slug": u.id, "org": o.id, "name": u.name, "kind": u.kind, "aliases": u.aliases,
                 "head": u.head, "source": u.source, "quote": u.quote, "note": u.note,
+                "section": sections.get((o.id, u.id)),
                 "parent": unit_id(o.id, u.parent) if u.parent else None}})
             edge = {"id": uid, "source": u.source, "quote": u.quote}
             if u.parent:

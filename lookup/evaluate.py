@@ -1,20 +1,23 @@
 """Evaluation metrics (top-1, top-3, MRR@5, out-of-scope accuracy), shared by `qfq eval`, tests and bench.
 
-A question hits at rank k when the k-th answer's unit name equals, up to case, accents and apostrophe
-style, a name in `expected` or `also_ok`. An out-of-scope question (`expected` empty) is right when the
+A question hits at rank k when the k-th answer's unit name equals a name in `expected` or `also_ok` up
+to case, accents, apostrophe style, function words and a parenthesised gloss: documents name one unit
+« Direction des finances… » and « Direction finances… », « Secteur Sud Est » and « Secteur Sud Est
+(Commercy, …) ». An out-of-scope question (`expected` empty) is right when the
 engine says out_of_scope; an in-scope question answered out_of_scope is a miss.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lookup.text import same_name
+from lookup.text import content_words, same_name
 
 Ask = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -54,10 +57,19 @@ def judge(question: dict[str, Any], answer: dict[str, Any], k: int = 5) -> Outco
     rank = None
     if not oos:
         for i, n in enumerate(names, 1):
-            if any(same_name(n, a) for a in accepted):
+            if any(same_unit_name(n, a) for a in accepted):
                 rank = i
                 break
     return Outcome(question, rank, oos, not oos, names)
+
+
+def same_unit_name(a: str, b: str) -> bool:
+    """Two spellings of one unit's name (see the module's docstring)."""
+    return same_name(a, b) or _name_key(a) == _name_key(b) != ()
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    return tuple(content_words(re.sub(r"\([^)]*\)", " ", name)))
 
 
 def metrics(outcomes: Iterable[Outcome]) -> dict[str, Any]:

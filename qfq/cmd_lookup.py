@@ -65,7 +65,9 @@ def eval_(
     detect_org: bool = typer.Option(False, "--detect-org",
                                     help="Ignorer le champ org : l'organisation est déduite de la question."),
 ) -> None:
-    """Mesure top-1, top-3, MRR@5 et l'exactitude hors champ, au total et par style, puis liste les ratés."""
+    """Mesure top-1, top-3, MRR@5 et l'exactitude hors champ, au total et par style, à côté des mêmes
+    mesures pour une base BM25 (nom et section du document de chaque unité), puis liste les ratés."""
+    from lookup.baseline import Baseline
     from lookup.engine import Engine
     from lookup.evaluate import evaluate, misses, read_questions
 
@@ -85,18 +87,25 @@ def eval_(
         return res
 
     m, outcomes = evaluate(questions, run)
+    baseline = Baseline(engine.index())
+    mb, _ = evaluate(questions, lambda q: baseline.ask(q.get("q", ""), None if detect_org else q.get("org")))
     missed = misses(outcomes)
     if as_json:
-        print(json.dumps({"metrics": m, "misses": [
+        print(json.dumps({"metrics": m, "baseline_bm25": mb, "misses": [
             {"id": o.question.get("id"), "q": o.question.get("q"), "style": o.question.get("style"),
              "expected": o.question.get("expected"), "rank": o.rank, "out_of_scope": o.out_of_scope,
              "answers": o.names} for o in missed]}, ensure_ascii=False, indent=2))
         return
     out.print(f"[bold]{file.name}[/] — {len(questions)} questions", highlight=False)
-    out.print(f"{'style':<14}{'n':>4}{'top-1':>8}{'top-3':>8}{'MRR@5':>8}{'hors champ':>12}")
-    for label, b in [("TOTAL", m["overall"]), *m["by_style"].items()]:
+    out.print(f"{'style':<14}{'n':>4}{'top-1':>8}{'top-3':>8}{'MRR@5':>8}{'hors champ':>12}   |"
+              f"{'BM25 top-1':>11}{'top-3':>8}{'MRR@5':>8}", highlight=False, soft_wrap=True)
+    for (label, b), bb in zip([("TOTAL", m["overall"]), *m["by_style"].items()],
+                              [mb["overall"], *mb["by_style"].values()]):
         out.print(f"{label:<14}{b['n']:>4}{_pct(b['top1']):>8}{_pct(b['top3']):>8}{_num(b['mrr5']):>8}"
-                  f"{_pct(b['oos_accuracy']):>12}", highlight=False)
+                  f"{_pct(b['oos_accuracy']):>12}   |{_pct(bb['top1']):>11}{_pct(bb['top3']):>8}{_num(bb['mrr5']):>8}",
+                  highlight=False, soft_wrap=True)
+    out.print("[dim]BM25 : nom et section du document de chaque unité, sans compétences ni lieux ; "
+              "il ne dit jamais « hors champ ».[/]", highlight=False, soft_wrap=True)
     if missed:
         out.print(f"\n[bold]Ratés au rang 1[/] ({len(missed)}) :")
     for o in missed:

@@ -131,5 +131,23 @@ class CompetenceFile(Strict):
     competences: list[Competence] = Field(min_length=1)
 
 
+class Situation(Strict):
+    """A life situation (« moment de vie ») or a trade's jargon, in the words people use, linked to the
+    competences that answer it (see data/situations.yaml)."""
+
+    code: str = Field(pattern=SLUG.pattern)
+    label: str
+    audience: Literal["citizen", "agent"]
+    words: list[str] = []
+    phrases: list[str] = []
+    competences: list[str] = Field(min_length=1)
+    source: str
+    basis: str | None = None
+
+
+class SituationFile(Strict):
+    situations: list[Situation] = Field(min_length=1)
+
+
 class PartnerFile(Strict):
     partners: list[Partner] = Field(min_length=1)

@@ -52,7 +52,7 @@ def data(client: TestClient, query: str, variables: dict[str, Any] | None = None
 
 WHO = """query($q: String!, $org: String, $commune: String, $first: Int) {
   whoHandles(question: $q, organisation: $org, commune: $commune, first: $first) {
-    question outOfScope hint organisation { id }
+    question outOfScope hint confidence organisation { id }
     answers { score unit { id name kind organisation { id name } } chain { id name kind }
               competence { code label } matched evidence { source quote } head partners { id name } }
   }
@@ -70,7 +70,8 @@ def _kinds_as_stored(value: Any) -> Any:
 
 def _as_contract(res: dict[str, Any]) -> dict[str, Any]:
     return {"question": res["question"], "organisation": res["organisation"] and res["organisation"]["id"],
-            "out_of_scope": res["outOfScope"], "hint": res["hint"], "answers": _kinds_as_stored(res["answers"])}
+            "out_of_scope": res["outOfScope"], "hint": res["hint"], "confidence": res["confidence"],
+            "answers": _kinds_as_stored(res["answers"])}
 
 
 @pytest.mark.parametrize("question, org, commune", [

@@ -101,6 +101,32 @@ def test_error_messages_name_file_path_and_fix(tmp_path):
     assert ".parent" in msg and "Corrigez" in msg
 
 
+def test_a_situation_naming_an_unknown_competence_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    path = data / "situations.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("competences: [routes]", "competences: [routes, routez]", 1),
+                    encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_dataset(data)
+    msg = exc.value.problems[0]
+    assert msg.startswith("data/situations.yaml › situations[") and "compétence 'routez' inconnue" in msg
+    assert "data/competences.yaml" in msg
+
+
+def test_situations_reach_the_graph_and_their_competences(loaded_store, dataset):
+    rows = loaded_store.read("lookup_situations")
+    assert {r["code"] for r in rows} == {s.code for s in dataset.situations.situations}
+    route = next(r for r in rows if r["code"] == "route")
+    assert route["competences"] == ["routes"] and "déneigement" in route["words"]
+
+
+def test_a_unit_section_is_the_document_text_about_it(loaded_store):
+    units = {r["id"]: r for r in loaded_store.read("lookup_units")}
+    section = units["meuse:service-archives-departementales"]["section"]
+    assert "patrimoine archivistique" in section  # a sentence of its section that is no mission bullet
+
+
 SLOW_LOAD = """
 import time
 from pathlib import Path
