@@ -1,11 +1,14 @@
 """Step 2 — retrieve the candidate units: those whose own text holds a question stem, and those that
 HANDLE a competence the question matches (they inherit part of its score).
 
-Every unit of the organisation asked (or of all organisations) is considered; nothing is cut off.
+Every unit of the organisation asked (or of all organisations) is considered; only the CANDIDATES best
+by this first score go on to the finer features (an organisation has far fewer units: the cut matters
+only for a question asked of every organisation of a national-size graph).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 
@@ -13,6 +16,8 @@ from lookup.model import Index, Posting
 from lookup.question import Query
 from lookup.topics import Topics
 from lookup.weights import ALPHA, BREADTH, OTHER_COMPETENCES
+
+CANDIDATES = 400  # units kept for the finer features (several times the answers' 4 × limit ≤ 200)
 
 
 @dataclass
@@ -37,6 +42,9 @@ def retrieve(idx: Index, query: Query, topics: Topics) -> dict[int, Candidate]:
             if out.get(u, Candidate(u)).competence is None:
                 c = out.setdefault(u, Candidate(u))
                 c.competence, c.inherited = inherit(idx, u, topics, order)
+    if len(out) > CANDIDATES:  # ties: the first units, so that the answer does not depend on dict order
+        best = heapq.nsmallest(CANDIDATES, out.values(), key=lambda c: (-c.own - c.inherited, c.unit))
+        out = {c.unit: c for c in best}
     return out
 
 
