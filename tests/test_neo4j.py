@@ -74,6 +74,23 @@ def _read_queries() -> list[str]:
     return [n for n in queries.names() if not n.startswith(WRITE_PREFIXES)]
 
 
+# Lists a query collects in no set order, that its reader takes as a set (lookup/index.py: frozenset).
+READ_AS_SETS = {("lookup_territories", "parents")}
+
+
+def _comparable(name: str, row: dict[str, Any]) -> str:
+    """A row as sorted-key JSON; the load's timestamp (the two loads ran at different times) and the
+    columns read as sets are neutralised."""
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: "<loaded_at>" if k == "loaded_at" else clean(v) for k, v in value.items()}
+        return value
+
+    row = {k: sorted(v, key=str) if (name, k) in READ_AS_SETS and isinstance(v, list) else v
+           for k, v in clean(row).items()}
+    return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+
 @pytest.mark.parametrize("name", _read_queries())
 def test_every_named_read_query_gives_the_same_rows(loaded_store: Any, falkor: Any, name: str) -> None:
     """Every read query of queries/ with its `// example:` parameters: the same rows, in the same order when
@@ -81,7 +98,8 @@ def test_every_named_read_query_gives_the_same_rows(loaded_store: Any, falkor: A
     m = EXAMPLE.search((queries.QUERY_DIR / f"{name}.cypher").read_text(encoding="utf-8"))
     params = json.loads(m.group(1)) if m else {}
     got, want = loaded_store.read(name, params), falkor.read(name, params)
-    rows = [[json.dumps(r, sort_keys=True, ensure_ascii=False) for r in found] for found in (got, want)]
+    assert got or not want
+    rows = [[_comparable(name, r) for r in found] for found in (got, want)]
     if "ORDER BY" in queries.load(name):
         assert rows[0] == rows[1]
     else:
@@ -165,7 +183,7 @@ def test_the_server_listens_on_loopback_only(neo4j_server: Any) -> None:
     out = subprocess.run(["ss", "-Hltn"], capture_output=True, text=True).stdout
     for port in ports:
         local = [line.split()[3] for line in out.splitlines() if line.split()[3].endswith(f":{port}")]
-        assert local and all(a.startswith("127.0.0.1:") for a in local), (port, local)
+        assert local and all(a.startswith(("127.0.0.1:", "[::ffff:127.0.0.1]:")) for a in local), (port, local)
     for host in _other_addresses():
         with socket.socket() as s:
             s.settimeout(1)
@@ -226,6 +244,7 @@ def test_two_servers_on_one_neo4j_see_a_load_within_two_seconds(loaded_store: An
                     if res.json()["answers"][0]["unit"]["name"] == "Service accompagnement RSA et insertion":
                         seen[url] = time.monotonic() - loaded_at
             time.sleep(0.05)
+        print(f"load visible after (s): {seen}")
         assert len(seen) == 2 and max(seen.values()) <= 2.0, seen
         after = [httpx.get(url + "/api/ask", params=ask, timeout=30) for _, url in servers]
         assert after[0].content == after[1].content
