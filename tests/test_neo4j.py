@@ -173,6 +173,16 @@ def test_uniqueness_constraints_are_real(loaded_store: Any) -> None:
     assert fingerprint(loaded_store) == before
 
 
+def test_a_statement_refused_mid_load_rolls_the_whole_load_back(loaded_store: Any) -> None:
+    before = fingerprint(loaded_store)
+    with pytest.raises(StoreError, match="Neo4j"):
+        with loaded_store.replace() as writer:
+            writer.write("clear_graph")
+            writer.write_text("CREATE (:Unit {id: 'twice'})")
+            writer.write_text("CREATE (:Unit {id: 'twice'})")  # the uniqueness constraint refuses it
+    assert fingerprint(loaded_store) == before
+
+
 def test_the_server_listens_on_loopback_only(neo4j_server: Any) -> None:
     env_file = neo4j_server.home / "env"
     assert env_file.stat().st_mode & 0o777 == 0o600
