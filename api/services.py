@@ -102,7 +102,9 @@ class Services:
             return None, body
         res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
         body = dump(res)
-        if self.cache_bytes > 0:
+        # The engine checks the data version on its own 2 s clock: right after a load it may still answer
+        # from the previous index. Such an answer is served but not kept under the new version's key.
+        if self.cache_bytes > 0 and self.engine.index().version == key[0]:
             with self._lock:
                 remember(self._answers, key, body)
         return res, body
@@ -119,6 +121,8 @@ class Services:
     def keep_answer_for_query(self, query_string: bytes, body: bytes) -> None:
         if self.cache_bytes > 0:
             key = (self.version(), query_string)  # outside the lock: version() may take it
+            if self.engine.index().version != key[0]:
+                return  # answered from the previous index just after a load: not kept (see _ask)
             with self._lock:
                 remember(self._by_query, key, body)
 
