@@ -6,7 +6,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 NODE_TOOLS := tools/cypher-lint tools/graphql-http-audit tools/vendor-js
 
-.PHONY: install run load serve test lint-cypher node-tools browser bench clean
+# The modules run a second time on a real Neo4j 5 (tools/neo4j/server.py, jars from Maven Central):
+# store-level, lookup, GraphQL/REST/web, and the Neo4j-only ones (parity with FalkorDB, Browser).
+NEO4J_TESTS := tests/test_graph_values.py tests/test_graph_config.py tests/test_loaders.py \
+	tests/test_lookup_candidates.py tests/test_lookup_engine.py tests/test_lookup_evaluate.py \
+	tests/test_api_*.py tests/test_web.py tests/test_web_browser.py tests/test_exposure.py \
+	tests/test_exports.py tests/test_fuzz_api.py tests/test_neo4j.py tests/test_neo4j_browser.py
+
+.PHONY: install run load serve neo4j test test-neo4j lint-cypher node-tools browser bench clean
 
 install: $(VENV)/.installed
 
@@ -27,10 +34,18 @@ load: install
 serve: install
 	$(QFQ) serve --host $(HOST) --port $(PORT)
 
-## Everything CI checks: Python tests (real FalkorDB, real browser, real clients) and Neo4j's Cypher lint.
+## A local Neo4j 5 Community in the foreground (127.0.0.1, generated password); writes var/neo4j/env.
+neo4j: install
+	$(PY) tools/neo4j/server.py
+
+## Everything CI checks: Python tests on the embedded FalkorDB, then on a real Neo4j 5, and Neo4j's Cypher lint.
 test: install node-tools browser
 	$(PY) -m pytest -q
+	$(MAKE) test-neo4j
 	$(MAKE) lint-cypher
+
+test-neo4j: install node-tools browser
+	$(PY) -m pytest -q --backend=neo4j $(NEO4J_TESTS)
 
 lint-cypher: node-tools
 	node tools/cypher-lint/lint.mjs queries schema/neo4j.cypher

@@ -143,7 +143,9 @@ class Services:
             return None, body
         res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
         body = dump(res)
-        if self.cache_bytes > 0:
+        # The engine checks the data version on its own 2 s clock: right after a load it may still answer
+        # from the previous index. Such an answer is served but not kept under the new version's key.
+        if self.cache_bytes > 0 and self.engine.index().version == key[0]:
             self._answers.put(key, body)
         return res, body
 
@@ -156,9 +158,12 @@ class Services:
 
     def keep_answer_for_query(self, query_string: bytes, names: set[str], body: bytes) -> None:
         """Remember the body for this query string only when it holds the known parameters (`names`)
-        and is short: unknown or padded parameters would each be an entry for the same answer."""
+        and is short: unknown or padded parameters would each be an entry for the same answer. An answer
+        from the previous index just after a load is not kept (see _ask)."""
         if self.cache_bytes > 0 and len(query_string) <= MAX_KEYED_QUERY and names <= ASK_PARAMETERS:
-            self._by_query.put((self.version(), query_string), body)
+            key = (self.version(), query_string)
+            if self.engine.index().version == key[0]:
+                self._by_query.put(key, body)
 
     # -- search ---------------------------------------------------------------------------------
     def search(self, text: str, first: int) -> list[tuple[float, str, str, dict[str, Any]]]:

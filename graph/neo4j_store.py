@@ -65,16 +65,28 @@ class Neo4jStore:
 
     @contextmanager
     def replace(self) -> Iterator["_TxWriter"]:
-        """One explicit transaction for the whole load: committed at the end, rolled back on error."""
-        with self._session() as session:
-            tx = session.begin_transaction()
-            try:
-                yield _TxWriter(tx)
-                tx.commit()
-            except BaseException:
-                if not tx.closed():
-                    tx.rollback()
-                raise
+        """One explicit transaction for the whole load: committed at the end, rolled back on error.
+
+        Readers keep seeing the previous graph until the commit; if the loading process dies, Neo4j
+        rolls the transaction back when its connection drops (tests/test_loaders.py, SIGKILL)."""
+        try:
+            with self._session() as session:
+                tx = session.begin_transaction()
+                try:
+                    yield _TxWriter(tx, self.description)
+                    tx.commit()
+                except BaseException:
+                    if not tx.closed():
+                        try:
+                            tx.rollback()
+                        except (nx.DriverError, nx.Neo4jError, OSError):
+                            pass  # connection gone: the server rolls back on its own
+                    raise
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"{self.description} : connexion perdue pendant le chargement ({_cause(exc)}) ; "
+                                   "le graphe précédent est intact, relancez « qfq load ».") from None
+        except nx.Neo4jError as exc:
+            raise StoreError(f"Chargement refusé par Neo4j : {_cause(exc)} ; le graphe précédent est intact.") from None
 
     def ping(self) -> bool:
         try:
@@ -88,8 +100,9 @@ class Neo4jStore:
 
 
 class _TxWriter:
-    def __init__(self, tx: neo4j.Transaction) -> None:
+    def __init__(self, tx: neo4j.Transaction, description: str) -> None:
         self._tx = tx
+        self._description = description
 
     def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return self.write_text(query_text(name), params)
@@ -97,6 +110,8 @@ class _TxWriter:
     def write_text(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         try:
             return [{k: to_plain(v) for k, v in rec.items()} for rec in self._tx.run(cypher, check_params(params))]
+        except (nx.ServiceUnavailable, nx.SessionExpired) as exc:
+            raise StoreUnavailable(f"{self._description} : connexion perdue ({_cause(exc)}).") from None
         except nx.Neo4jError as exc:
             raise StoreError(f"Requête refusée par Neo4j : {_cause(exc)}") from None
 

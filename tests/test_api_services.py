@@ -65,3 +65,19 @@ def test_no_cache_means_every_question_runs(loaded_store: Any) -> None:
     for _ in range(3):
         services.ask_json("qui s'occupe du RSA ?")
     assert engine.calls == 3
+
+
+def test_an_answer_from_the_previous_index_is_not_kept(loaded_store: Any) -> None:
+    """Just after a load the engine may still hold the previous index (it checks the version on its own
+    clock): that answer is served but not cached under the new version, or it would stay stale."""
+    import dataclasses
+
+    engine = CountingEngine(loaded_store)
+    engine._check_every = 3600.0  # the engine will not notice the "new" version by itself
+    stale = dataclasses.replace(engine.index(), version="the-previous-load")
+    engine._index = stale
+    services = Services(loaded_store, engine)
+    for _ in range(2):
+        services.ask_json("qui s'occupe du RSA ?")
+        services.keep_answer_for_query(b"q=RSA", {"q"}, b"{}")
+    assert engine.calls == 2 and services.answer_for_query(b"q=RSA") is None

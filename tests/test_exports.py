@@ -200,6 +200,7 @@ def test_cypher_literals_escape_quotes_and_newlines() -> None:
     assert cypher_literal({"a b": 1}) == "{`a b`: 1}"
 
 
+@pytest.mark.falkordb_only("lints the exporter's Cypher text (minutes of linting), whatever engine it was read from")
 def test_cypher_export_is_lint_clean(cypher_script: Path, tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:

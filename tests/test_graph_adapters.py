@@ -3,6 +3,14 @@
 Native: the falkordb client. Neo4j: the official neo4j driver, pointed at FalkorDB's Bolt port (a
 test double for Neo4j; see tests/bolt_double.py for its limits). Every query in queries/ that is not
 a load statement must carry a `// example: {json params}` line; it is run through both adapters.
+
+What this double still proves now that the suite also runs on a real Neo4j (tests/test_neo4j.py):
+the two *adapters* turn their driver's values (nodes, relationships, paths, lists, maps) into the same
+plain values when they read one and the same graph from one and the same engine. The real-Neo4j
+comparison runs two engines and two adapters at once; this one isolates the adapter (Neo4jStore's
+conversions), so a difference there points at graph/, not at an engine. It also runs in the plain
+FalkorDB session (no Java, no Maven), in the fast loop. It proves nothing about transactions, types
+or ordering on Neo4j: the double has none of Neo4j's transactions and pastes parameters as text.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import pytest
 
 from lookup.evaluate import judge, metrics, read_questions
 
-DEV = Path("/work/shared/eval/questions_dev.jsonl")
+DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions_dev.jsonl"  # ../shared
 EXTRA = Path(__file__).resolve().parent / "data" / "questions_extra.jsonl"
 
 
