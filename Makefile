@@ -9,7 +9,7 @@ NODE_TOOLS := tools/cypher-lint tools/graphql-http-audit tools/vendor-js
 # The modules run a second time on a real Neo4j 5 (tools/neo4j/server.py, jars from Maven Central):
 # store-level, lookup, GraphQL/REST/web, and the Neo4j-only ones (parity with FalkorDB, Browser).
 NEO4J_TESTS := tests/test_graph_values.py tests/test_graph_config.py tests/test_loaders.py \
-	tests/test_lookup_candidates.py tests/test_lookup_engine.py tests/test_lookup_evaluate.py \
+	tests/test_lookup_engine.py tests/test_lookup_evaluate.py \
 	tests/test_api_*.py tests/test_web.py tests/test_web_browser.py tests/test_exposure.py \
 	tests/test_exports.py tests/test_fuzz_api.py tests/test_neo4j.py tests/test_neo4j_browser.py
 
