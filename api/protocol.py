@@ -50,6 +50,7 @@ class LimitedHttpTools(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.logger = _Logger(self, self.logger)  # type: ignore[assignment]
         self.refusal: int | None = None  # status of the refusal being sent
         self.head_pending = False  # between the first byte of a request and the end of its headers
         self.head_bytes = 0  # bytes received while the headers are incomplete
@@ -157,3 +158,19 @@ class LimitedHttpTools(HttpToolsProtocol):
                     self.transport.close()
                 return
         self.refuse(408)
+
+
+class _Logger:
+    """uvicorn's logger for one connection, without its « Invalid HTTP request received. » warning
+    when the parser was stopped by one of our refusals (answered, and not invalid)."""
+
+    def __init__(self, protocol: LimitedHttpTools, logger: Any) -> None:
+        self.protocol = protocol
+        self.logger = logger
+
+    def warning(self, msg: object, *args: Any, **kwargs: Any) -> None:
+        if self.protocol.refusal is None:
+            self.logger.warning(msg, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.logger, name)

@@ -283,7 +283,8 @@ def _raw(server: LiveServer, request: bytes, read_for: float = 5.0) -> tuple[int
     (b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nCookie: " + b"c" * 200_000
      + b"\r\nContent-Length: 2\r\n\r\n{}", 431),
 ], ids=["url-query", "url-path", "one-header", "many-headers", "200KB-cookie-with-body"])
-def test_oversized_url_and_headers_are_refused(server: LiveServer, request_bytes: bytes, status: int) -> None:
+def test_oversized_url_and_headers_are_refused(server: LiveServer, log: LogRecorder, request_bytes: bytes,
+                                              status: int) -> None:
     for attempt in (1, 2):  # once more if late: see refused()
         with HealthProbe(server.url) as probe:
             got, body, elapsed = _raw(server, request_bytes)
@@ -292,6 +293,7 @@ def test_oversized_url_and_headers_are_refused(server: LiveServer, request_bytes
             break
     assert elapsed <= SERVER_SECONDS + LimitedHttpTools.linger  # the refused connection lingers, then closes
     assert max(probe.times) <= HEALTH_SECONDS
+    assert not [r for r in log.records if "Invalid HTTP request" in r.getMessage()]  # refused, not invalid
 
 
 class _QuickTimeout(LimitedHttpTools):
