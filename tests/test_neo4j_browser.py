@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_web_browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
+from tests.browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS
 from tests.conftest import REPO
 
 pytestmark = [
