@@ -100,13 +100,13 @@ def test_error_messages_name_file_path_and_fix(tmp_path):
     assert msg.startswith("data/organisations/meuse.yaml › units[") and ".parent" in msg and "Corrigez" in msg
 
 
-SLOW_LOAD = """
+SLOW_LOAD = f"""
 import time
 from pathlib import Path
 from graph import open_store
 from loaders.dataset import read_dataset
 from loaders.load import load_dataset
-ds = read_dataset(Path("data"))
+ds = read_dataset(Path({str(DATA)!r}))
 store = open_store()
 print("start", flush=True)
 load_dataset(store, ds, progress=lambda step, n: time.sleep(0.3), batch=200)
