@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import random
 import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lookup.candidates import ALPHA
-from lookup.engine import (
-    MAX_QUESTION, PLACE_EXACT, PLACE_NEAR, Engine, QuestionTooLong, UnknownCommune,
-    UnknownOrganisation, _commune_param, _evidence, _place_boost, _specific_first,
-)
-from lookup.index import build_index, read_records
-from lookup.text import same_name, stems
+from lookup.engine import MAX_QUESTION, Engine, QuestionTooLong, UnknownCommune, UnknownOrganisation
+from lookup.places import commune_param, place_factor
+from lookup.question import fuzzy_terms, topic_terms
+from lookup.text import same_name
+from lookup.weights import PLACE_EXACT, PLACE_NEAR
 
 
 @pytest.fixture(scope="module")
@@ -161,80 +158,22 @@ def test_a_commune_name_is_not_taken_for_a_typo(engine: Engine) -> None:
     """"Garches" is one letter from "marches" (public procurement): named as a place, it must not
     pull the procurement service into an answer about foster families."""
     idx = engine.index()
-    assert ("garches",) in idx.commune_names
-    assert engine._fuzzy_terms(idx, "garches")  # as a stray word it would be corrected
-    assert engine._terms(idx, ["garches"], drop=set(), exact={"garches"}) == {}
+    assert ("garches",) in idx.places.commune_names
+    assert fuzzy_terms(idx, "garches")  # as a stray word it would be corrected
+    assert topic_terms(idx, ["garches"], drop=set(), exact={"garches"}) == {}
     res = engine.ask("recrutement d'assistants familiaux à Garches")
     assert res["answers"] and all("commande-publique" not in a["unit"]["id"] for a in res["answers"])
 
 
-# ---- the fast paths of the finer features give what a plain scan of every option or unit gives
-SCAN_QUESTIONS = ["aide sociale à l'enfance placement familial", "routes départementales déneigement à Stenay",
-                  "allocation personnalisée d'autonomie APA", "collèges restauration scolaire Verdun",
-                  "ressources humaines paie", "archives", "service", "zzz"]
-
-
-def _scan_evidence(idx, unit, ci, cscores, weighted):  # type: ignore[no-untyped-def]
-    """Every option scored, the first best kept (the order: names, missions, sites, competence)."""
-    def overlap(ss: frozenset[str]) -> float:
-        return sum(v for t, v in weighted if t in ss)
-
-    names = 1 + len(unit.aliases)
-    options = [(3.0 * overlap(ss), name, unit.source, unit.quote) for name, ss in unit.labels[:names]]
-    options += [(1.5 * overlap(m.stems), m.text, m.source, m.text) for m in unit.missions]
-    options += [(1.5 * overlap(ss), sname, src or unit.source, quote or unit.quote)
-                for (sname, ss), (_n, _t, src, quote) in zip(unit.labels[names:], unit.sites)]
-    options += [(ALPHA * cscores.get(ci, 0.0), idx.competences[ci].label, src or unit.source, quote or unit.quote)
-                for hci, src, quote in unit.handles if ci is not None and hci == ci]
-    best = max(options, key=lambda o: o[0])
-    return best[1], ({"source": best[2], "quote": best[3]} if best[3] else None)
-
-
-@pytest.mark.parametrize("text", SCAN_QUESTIONS)
-def test_evidence_looks_only_at_options_sharing_a_stem_yet_picks_the_same(engine: Engine, text: str) -> None:
-    idx = engine.index()
-    weighted = [(t, idx.unit_idf.get(t, 0.0)) for t in dict.fromkeys(stems(text))]
-    cscores = {ci: 1.0 + ci % 3 for ci in range(len(idx.competences))}
-    for unit in idx.units:
-        for ci in {None, *(h[0] for h in unit.handles)}:
-            assert _evidence(idx, unit, ci, cscores, weighted) == _scan_evidence(idx, unit, ci, cscores, weighted)
-
-
-@pytest.mark.parametrize(("commune", "covered"), [("Stenay", True), ("Verdun", True), ("Commercy", True),
-                                                  ("Le Puy-en-Velay", False), ("Fort-de-France", False)])
-def test_place_boost_from_the_territories_lists_matches_a_scan_of_every_unit(loaded_store, commune: str,
-                                                                             covered: bool) -> None:
-    idx = build_index(read_records(loaded_store))  # a private copy: one unit is given a canton below
-    place_ids = _commune_param(idx, commune)
-    # a canton or EPCI around the commune (no seed unit covers one)
-    canton = sorted(t for t in idx.communes[place_ids[0]].parents if not (t.isdigit() and len(t) <= 3))[0]
-    near_unit = idx.units[idx.orgs["meuse"].span[0] + 3]
-    near_unit.cover.add(canton)
-    idx.covered_by.setdefault(canton, []).append(near_unit.idx)
-    exact = set(place_ids)
-    around = {t for c in place_ids for t in idx.communes[c].parents if not (t.isdigit() and len(t) <= 3)}
-    scores = {u: 1.0 + u for u in range(idx.size)}
-    expected = {}
-    for u, s in scores.items():
-        unit = idx.units[u]
-        near = unit.cover & around
-        boost = PLACE_EXACT if unit.cover & exact else (
-            PLACE_NEAR if near and (len(near) > 1 or idx.orgs[unit.org].territory not in near) else 0.0)
-        expected[u] = s * (1 + boost) if boost else s
-    _place_boost(idx, scores, place_ids)
-    assert scores == expected
-    assert scores[near_unit.idx] == (1.0 + near_unit.idx) * (1 + PLACE_NEAR) or near_unit.cover & exact
-    assert any(v != 1.0 + u and u != near_unit.idx for u, v in scores.items()) == covered
-
-
-def test_specific_first_skips_units_with_no_descendant_listed_yet_orders_alike(engine: Engine) -> None:
-    idx = engine.index()
-    rnd = random.Random(5)
-    for _ in range(300):
-        org = rnd.choice(sorted(idx.orgs))
-        pool = list(range(*idx.orgs[org].span))
-        units = rnd.sample(pool, min(len(pool), rnd.randint(2, 20)))
-        ranked = sorted(((u, rnd.choice([1.0, 2.0, 3.0, 3.05, 4.0])) for u in units), key=lambda kv: -kv[1])
-        comp_of = {u: rnd.choice([0, 1]) for u in units}
-        every = set(range(idx.size))  # no unit passed over: each one's descendants are looked for
-        assert _specific_first(idx, ranked, comp_of) == _specific_first(idx, ranked, comp_of, above=every)
+# ---- places
+def test_place_factor_exact_near_and_whole_territory(engine: Engine) -> None:
+    """A unit covering the commune named gets PLACE_EXACT, one covering its canton or EPCI PLACE_NEAR; one
+    covering only its organisation's whole territory (the département) nothing."""
+    places = engine.index().places
+    stenay = commune_param(places, "Stenay")
+    assert stenay == ["55502"]
+    canton = sorted(t for t in places.communes["55502"].parents if not (t.isdigit() and len(t) <= 3))[0]
+    assert place_factor(places, {"55502"}, "meuse", stenay) == 1 + PLACE_EXACT
+    assert place_factor(places, {canton}, "meuse", stenay) == 1 + PLACE_NEAR
+    assert place_factor(places, {places.org_territory["meuse"]}, "meuse", stenay) == 1.0
+    assert place_factor(places, {"55502"}, "meuse", []) == 1.0
