@@ -13,6 +13,7 @@ from strawberry import ID, Private
 
 from api.context import Info
 from api.errors import bad_input, not_found
+from api.gql_routing import CompetentBody, Place, routing_fields
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -519,6 +520,14 @@ class WhoHandlesResult:
     out_of_scope: bool = strawberry.field(description="True when the topic is another level of government's.")
     hint: str | None = strawberry.field(description="Where to turn instead, when out of scope.")
     answers: list[Answer]
+    place: Place | None = strawberry.field(description="The place understood (commune or département), or null.")
+    place_candidates: list[Place] = strawberry.field(
+        description="Communes sharing the name given, when it is ambiguous (ask the person which).")
+    competent: CompetentBody | None = strawberry.field(description="The body competent there for the topic.")
+    message: str | None = strawberry.field(description="What to tell the person, in French, when the answer is "
+                                                       "not (only) our units: who is competent and how to reach them.")
+    place_rule: str | None = strawberry.field(description="When the first answer was chosen by place: the rule that "
+                                                          "chose its territorial unit.")
 
     @strawberry.field(description="The organisation answered for (given, or found in the question).")
     def organisation(self, info: Info) -> Organisation | None:
@@ -531,7 +540,7 @@ class WhoHandlesResult:
     def of(cls, res: Row) -> WhoHandlesResult:
         return cls(question=res["question"], organisation_id=res.get("organisation"),
                    out_of_scope=bool(res.get("out_of_scope")), hint=res.get("hint"),
-                   answers=[Answer.of(a) for a in res.get("answers") or []])
+                   answers=[Answer.of(a) for a in res.get("answers") or []], **routing_fields(res))
 
 
 @strawberry.type(description="A search hit: any node whose name matches the text.")

@@ -28,7 +28,7 @@ def _cut(path: Path, keep: Callable[[dict[str, str]], bool]) -> None:
 
 def subset_copy(data: Path, dest: Path, departements: tuple[str, ...] = SEED_DEPARTEMENTS) -> Path:
     """Copy `data` to `dest`, keeping in territories/ the communes (and their mairies, postal codes,
-    cantons) of `departements` only; régions, départements, collectivités and EPCI stay whole."""
+    cantons, EPCI) of `departements` only; régions, départements and collectivités stay whole."""
     shutil.copytree(data, dest)
     terr = dest / "territories"
     with (terr / "communes.csv").open(encoding="utf-8", newline="") as fh:
@@ -39,6 +39,9 @@ def subset_copy(data: Path, dest: Path, departements: tuple[str, ...] = SEED_DEP
     places = keep | {r["code"] for r in csv.DictReader((terr / "arrondissements.csv").open(encoding="utf-8"))}
     _cut(terr / "postal_codes.csv", lambda r: r["commune"] in places)
     _cut(terr / "cantons.csv", lambda r: r["departement"] in departements)
+    with (terr / "communes.csv").open(encoding="utf-8", newline="") as fh:
+        epci = {r["epci_siren"] for r in csv.DictReader(fh)}
+    _cut(terr / "epci.csv", lambda r: r["siren"] in epci)
     return dest
 
 

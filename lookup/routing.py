@@ -64,6 +64,8 @@ def competent_for(idx: Index, comp: Competence, commune: str | None, departement
     if exc is not None:
         level, body_text = exc.get("level", level), exc.get("competent_body") or body_text
         link, legal = exc.get("link") or (link if level in ("etat", "other") else None), exc.get("legal_basis")
+    if level == "epci" and info is not None and not info.epci:
+        level = "commune"  # a commune in no EPCI (some islands) exercises those competences itself
     if level == "commune":
         if info is None:
             return None
@@ -123,7 +125,7 @@ def _with_link(contact: dict[str, Any] | None, link: str | None) -> dict[str, An
     if not link:
         return contact
     base = dict(contact) if contact else {"address": None, "phone": None, "email": None, "website": None,
-                                          "hours": None}
+                                          "hours": None, "opening_hours": [], "source": None, "vintage": None}
     base["website"] = base.get("website") or link
     return base
 
