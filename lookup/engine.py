@@ -30,7 +30,7 @@ from lookup.model import Index
 from lookup.question import clean, understand
 from lookup.rank import Ranked, rank
 from lookup.routing import mairie_contact, route, sector_first
-from lookup.scope import decide
+from lookup.scope import Scope, decide
 from lookup.score import score
 from lookup.topics import competence_scores
 from lookup.weights import MIN_TOPIC
@@ -97,8 +97,11 @@ class Engine:
         where = route(idx, query.places, topics, self._contact, MIN_TOPIC)
         if where.switch_to is not None:  # the body competent here is another organisation we hold
             query = understand(idx, clean(text), where.switch_to, commune)
-        scored = score(idx, query, retrieve(idx, query, topics))
-        scope = decide(idx, query, topics, scored)
+        if where.block:  # no unit may answer here: nothing to score
+            scored, scope = [], Scope(True, None)
+        else:
+            scored = score(idx, query, retrieve(idx, query, topics))
+            scope = decide(idx, query, topics, scored)
         out_of_scope = scope.out_of_scope or where.block
         ranked = [] if out_of_scope else rank(idx, scored, limit, collapse=not query.places.communes)
         ranked, rule = sector_first(idx, query.org, (query.places.communes or [None])[0], ranked, scored,

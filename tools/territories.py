@@ -198,7 +198,6 @@ def main(outdir: Path) -> None:
     deps = {r["id"]: r for r in read_table("departements")}
     dep_code = {i: r["code"] for i, r in deps.items()}
     dep_by_code = {r["code"]: r for r in deps.values()}
-    region_by_code = {r["code"]: r for r in regions.values()}
     epcis = {r["id"]: r for r in read_table("epci")}
 
     # bodies holding département or regional competences; one code may hold both (972R, 973R, 976R, 20R)
