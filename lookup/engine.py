@@ -106,14 +106,16 @@ class Engine:
         ranked = [] if out_of_scope else rank(idx, scored, limit, collapse=not query.places.communes)
         ranked, rule = sector_first(idx, query.org, (query.places.communes or [None])[0], ranked, scored,
                                     where.topic, Ranked)
-        if where.competent is not None and where.competent.covered and not ranked:
-            out_of_scope = False  # the body competent here is one we hold, though its chart names no unit
+        unnamed = (where.competent is not None and where.competent.covered and where.topic is not None
+                   and not idx.handled_in(where.topic.idx, query.org))
+        if unnamed and not ranked:
+            out_of_scope = False  # the body competent here is one we hold, though its chart names no unit for it
         answers = [answer(idx, r, topics, query) for r in ranked]
         if rule and answers:
             answers[0]["place_rule"] = rule
         return {"question": query.text, "organisation": query.org, "out_of_scope": out_of_scope,
                 "hint": scope.hint or (where.topic.hint if where.block and where.topic else None),
-                "answers": answers, "place_rule": rule, **where.fields(no_unit=not ranked)}
+                "answers": answers, "place_rule": rule, **where.fields(no_unit=unnamed and not ranked)}
 
     def _contact(self, commune: str) -> dict | None:
         """A commune's mairie contact, read from the graph when an answer names it (LRU-cached)."""

@@ -101,6 +101,7 @@ class PlaceIndex:
     bodies: dict[str, Body] = field(default_factory=dict)  # territory id → body
     dep_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # folded name → département code
     org_kinds: dict[str, str] = field(default_factory=dict)  # organisation → kind
+    short_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # short form also a full name
     ordinary: frozenset[str] = frozenset()  # words of the index's own texts: ordinary words, not names
 
     def owners(self, commune: str) -> list[str]:
@@ -156,9 +157,14 @@ def build_places(records: Mapping[str, list[dict[str, Any]]], vocab: Iterable[st
         names.setdefault(key, ids)
     shorts: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for c in communes.values():
-        if (m := _SHORT.match(c.name)) and (key := tuple(words(m.group(1)))) and key not in names:
+        if (m := _SHORT.match(c.name)) and (key := tuple(words(m.group(1)))):
             shorts[key].append(c.id)
-    names.update({key: ids for key, ids in shorts.items() if len(ids) == 1})  # unambiguous short forms only
+    short_names: dict[tuple[str, ...], list[str]] = {}
+    for key, ids in shorts.items():  # unambiguous short forms only; beside a commune of that very name they are
+        if len(ids) == 1 and key not in names:  # a second choice (Revigny 39 / Revigny-sur-Ornain 55)
+            names[key] = ids
+        elif len(ids) == 1:
+            short_names[key] = ids
     known = set(vocab)
     ambiguous = frozenset(k[0] for k in names if len(k) == 1 and (k[0] in known or len(k[0]) <= 3))
     postal: dict[str, list[str]] = defaultdict(list)
@@ -185,7 +191,7 @@ def build_places(records: Mapping[str, list[dict[str, Any]]], vocab: Iterable[st
         lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
     return PlaceIndex(communes, dict(names), ambiguous, dict(org_names), {r["id"]: str(r["territory"]) for r in orgs},
                       dict(org_of_territory), lengths, info, dict(postal), bodies, dep_names,
-                      {r["id"]: r.get("kind") or "" for r in orgs}, frozenset(known))
+                      {r["id"]: r.get("kind") or "" for r in orgs}, short_names=short_names, ordinary=frozenset(known))
 
 
 def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, commune: str | None) -> PlaceReading:
@@ -197,7 +203,7 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     org = org or (named_orgs[0] if named_orgs else None)
     departement = _bracketed_departement(places, text)
     if commune:
-        groups = [commune_param(places, commune)]
+        groups = [(commune_param(places, commune), [])]
     else:
         groups, dep = _find_communes(places, ws, text, named)
         departement = departement or dep
@@ -212,17 +218,20 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     return PlaceReading(org, communes, named, place_words, candidates, departement, outside)
 
 
-def _settle(places: PlaceIndex, groups: list[list[str]], org: str | None, departement: str | None
+def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: str | None, departement: str | None
             ) -> tuple[list[str], list[str]]:
     """Each name (group of communes bearing it) narrowed by the département named, then by the organisation;
     a name still shared by several communes is left as candidates (the person is asked which)."""
     communes: list[str] = []
     candidates: list[str] = []
-    for ids in groups:
+    for exact, second in groups:
+        ids = [*exact, *second]
         if len(ids) > 1 and departement:
             ids = [c for c in ids if (i := places.info.get(c)) is not None and i.departement == departement] or ids
         if len(ids) > 1 and org:
             ids = [c for c in ids if org in places.owners(c)] or ids
+        if len(ids) > 1 and second and set(exact) <= set(ids):  # a short form is a second choice
+            ids = [c for c in ids if c in exact]
         if len(ids) > 1 and places.info:
             ids = _dominant(places, ids)
         if len(ids) > 1 and places.info:  # only the national map can tell; at seed size keep them all
@@ -275,7 +284,7 @@ def _find_orgs(places: PlaceIndex, ws: list[str], named: set[int]) -> list[str]:
 
 
 def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
-                   ) -> tuple[list[list[str]], str | None]:
+                   ) -> tuple[list[tuple[list[str], list[str]]], str | None]:
     """Communes named in the question (one list per name: a name may be shared), longest names first, then
     5-digit postal or INSEE codes; and a département named. A one-word name (or one made only of common
     words) counts only when it reads as a place: capitalised, or after « à, au, en, dans… »."""
@@ -295,8 +304,9 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
         if not _reads_as_place(places, key, ws, i, capitalised):
             continue
         named.update(span)
-        if ids:
-            found.append((i, list(ids)))
+        if ids:  # a name after « à, au, dans… » comes before one merely capitalised (« Musée Raymond Poincaré »)
+            found.append((i if _after_preposition(ws, i) else i + len(ws),
+                          (list(ids), list(places.short_names.get(key, [])))))
         elif departement is None:
             departement = dep
     for i, w in enumerate(ws):
@@ -304,8 +314,8 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
             ids = places.postal.get(w) or ([w] if w in places.communes else [])
             if ids:
                 named.add(i)
-                found.append((i, list(ids)))
-    return [ids for _, ids in sorted(found, key=lambda f: f[0])], departement
+                found.append((i, (list(ids), [])))
+    return [group for _, group in sorted(found, key=lambda f: f[0])], departement
 
 
 def _dominant(places: PlaceIndex, ids: list[str]) -> list[str]:
@@ -337,10 +347,15 @@ def _reads_as_place(places: PlaceIndex, key: tuple[str, ...], ws: list[str], i: 
         return True
     if content[0] in capitalised and len(content[0]) > 1:
         return True
+    return _after_preposition(ws, i) and len(content[0]) > 2
+
+
+def _after_preposition(ws: list[str], i: int) -> bool:
+    """The words before position i, articles skipped, end with a place preposition (« à », « dans le »)."""
     j = i - 1
     while j >= 0 and ws[j] in ARTICLES:
         j -= 1
-    return j >= 0 and ws[j] in PLACE_PREPOSITIONS and len(content[0]) > 2
+    return j >= 0 and ws[j] in PLACE_PREPOSITIONS
 
 
 def _bracketed_departement(places: PlaceIndex, text: str) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from lookup.model import Competence, Index
 from lookup.places import PlaceIndex, PlaceInfo
+from lookup.weights import TOPIC_TIE
 
 Contact = Callable[[str], dict[str, Any] | None]  # commune → its mairie's contact (or None)
 
@@ -274,6 +275,13 @@ def route(idx: Index, reading: Any, topics: dict[int, float], contact: Contact, 
     competent = None
     if comp is not None and not candidates and (place is not None or comp.level in ("etat", "other")):
         competent = competent_for(idx, comp, commune, dep, contact)
+        runner = sorted(topics.values(), reverse=True)[1] if len(topics) > 1 else 0.0
+        if competent is not None and runner >= TOPIC_TIE * topics[top]:
+            for other in (c for c, v in topics.items() if c != top and v >= TOPIC_TIE * topics[top]):
+                alt = competent_for(idx, idx.competences[other], commune, dep, lambda _c: None)
+                if alt is None or (alt.code, alt.name) != (competent.code, competent.name):
+                    competent = comp = None  # two topics, two bodies: undecided
+                    break
     elif comp is not None and candidates:  # several communes, but maybe one body for all of them
         found = [competent_for(idx, comp, c, None, lambda _c: None) for c in reading.candidates]
         if found[0] is not None and all(f is not None and (f.code, f.name) == (found[0].code, found[0].name)

@@ -82,8 +82,6 @@
     }
     if (data.error) {
       nodes.push(el("p", { "class": "notice notice-error", role: "alert", text: data.error }));
-    } else if (data.out_of_scope && data.message) {
-      // the message says it all
     } else if (data.out_of_scope) {
       var inner = data.hint ? [
         el("h2", { "class": "results-title", text: "Ce n'est pas le rôle de ces services" }),
