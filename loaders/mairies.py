@@ -26,7 +26,14 @@ def french_hours(raw: str) -> str:
         if not (isinstance(span, list) and len(span) == 3):
             continue
         first, last, slots = span
-        days = first if first == last else f"du {first} au {last}"
+        days = first if first == last else f"{first} et {last}" if _next(first) == last else f"du {first} au {last}"
         times = " et ".join(f"{french_time(o)} – {french_time(c)}" for o, c in slots)
         parts.append(f"{days} {times}".strip())
     return " ; ".join(parts)
+
+
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def _next(day: str) -> str | None:
+    return DAYS[DAYS.index(day) + 1] if day in DAYS[:-1] else None
