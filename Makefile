@@ -68,6 +68,7 @@ browser:
 bench: install
 	$(PY) bench/lookup_bench.py
 	$(PY) bench/load_bench.py
+	$(PY) bench/national_bench.py
 	$(PY) bench/api_load.py
 
 clean:

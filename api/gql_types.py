@@ -14,6 +14,7 @@ from strawberry import ID, Private
 
 from api.context import Info
 from api.errors import bad_input, not_found
+from api.gql_routing import CompetentBody, Place, routing_fields
 
 Row = dict[str, Any]
 T = TypeVar("T")
@@ -574,51 +575,6 @@ class Answer:
                    partners=[Partner.partial(p) for p in a.get("partners") or []])
 
 
-@strawberry.type(description="A commune an answer is about.")
-class Place:
-    code: str = strawberry.field(description="INSEE code of the commune.")
-    name: str = strawberry.field(description="Its official name.")
-    departement: str | None = strawberry.field(description="INSEE code of its département.")
-
-    @classmethod
-    def of(cls, r: Any) -> Place | None:
-        if not isinstance(r, dict) or not r.get("code"):
-            return None
-        return cls(code=str(r["code"]), name=str(r.get("name") or r["code"]), departement=r.get("departement"))
-
-
-@strawberry.type(description="How to reach a body; any field may be unknown.")
-class Contact:
-    address: str | None = strawberry.field(description="Postal address.")
-    phone: str | None = strawberry.field(description="Telephone number.")
-    email: str | None = strawberry.field(description="E-mail address.")
-    website: str | None = strawberry.field(description="Website.")
-    hours: str | None = strawberry.field(description="Opening hours, as published.")
-
-    @classmethod
-    def of(cls, r: Any) -> Contact | None:
-        if not isinstance(r, dict):
-            return None
-        return cls(**{k: r.get(k) or None for k in ("address", "phone", "email", "website", "hours")})
-
-
-@strawberry.type(description="The body competent for the matter at the person's place.")
-class CompetentBody:
-    name: str = strawberry.field(description="Its name (« Mairie de Stenay », « Département de la Meuse »…).")
-    kind: str | None = strawberry.field(description="Its level: commune, epci, departement, region, etat…")
-    code: str | None = strawberry.field(description="Its territory's code (INSEE or SIREN), when it has one.")
-    covered: bool = strawberry.field(description="Whether the graph holds its organisation chart (then the "
-                                                 "answers name its units).")
-    contact: Contact | None = strawberry.field(description="How to reach it, when known.")
-
-    @classmethod
-    def of(cls, r: Any) -> CompetentBody | None:
-        if not isinstance(r, dict) or not r.get("name"):
-            return None
-        return cls(name=str(r["name"]), kind=r.get("kind"), code=r.get("code"), covered=bool(r.get("covered")),
-                   contact=Contact.of(r.get("contact")))
-
-
 @strawberry.type(description="The answer to « qui s'occupe de … ? » — the same as `qfq ask`.")
 class WhoHandlesResult:
     question: str = strawberry.field(description="The question as asked.")
@@ -627,12 +583,15 @@ class WhoHandlesResult:
     hint: str | None = strawberry.field(description="Where to turn instead, when out of scope.")
     confidence: str | None = strawberry.field(
         description='"high"; "low" when the evidence is weak (the answers are the best candidates); null when out of scope.')
-    answers: list[Answer] = strawberry.field(description="Ranked answers, best first (empty when out of scope).")
-    place: Place | None = strawberry.field(default=None, description="The commune the answer used, if any.")
+    answers: list[Answer] = strawberry.field(description="Ranked answers, best first (empty when out of scope or when the competent body is not one we hold).")
+    place: Place | None = strawberry.field(description="The place understood (commune or département), or null.")
     place_candidates: list[Place] = strawberry.field(
-        default_factory=list, description="The communes the place given may mean, when it is ambiguous.")
-    competent: CompetentBody | None = strawberry.field(
-        default=None, description="The body competent at the person's place, when the answer names one.")
+        description="Communes sharing the name given, when it is ambiguous (ask the person which).")
+    competent: CompetentBody | None = strawberry.field(description="The body competent there for the topic.")
+    message: str | None = strawberry.field(description="What to tell the person, in French, when the answer is "
+                                                       "not (only) our units: who is competent and how to reach them.")
+    place_rule: str | None = strawberry.field(description="When the first answer was chosen by place: the rule that "
+                                                          "chose its territorial unit.")
 
     @strawberry.field(description="The organisation answered for (given, or found in the question).")
     def organisation(self, info: Info) -> Organisation | None:
@@ -646,9 +605,7 @@ class WhoHandlesResult:
         return cls(question=res["question"], organisation_id=res.get("organisation"),
                    out_of_scope=bool(res.get("out_of_scope")), hint=res.get("hint"),
                    confidence=res.get("confidence"),
-                   answers=[Answer.of(a) for a in res.get("answers") or []], place=Place.of(res.get("place")),
-                   place_candidates=[p for p in map(Place.of, res.get("place_candidates") or []) if p],
-                   competent=CompetentBody.of(res.get("competent")))
+                   answers=[Answer.of(a) for a in res.get("answers") or []], **routing_fields(res))
 
 
 @strawberry.type(description="A search hit: any node whose name matches the text.")

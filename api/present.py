@@ -95,6 +95,8 @@ class ResultView:
     best: AnswerView | None
     alternatives: list[AnswerView]
     more: list[AnswerView]
+    message: str | None = None  # who is competent at the place and how to reach them (the engine's words)
+    place_rule: str | None = None  # how the first answer's territorial unit was chosen for the place
 
     @property
     def count(self) -> int:
@@ -168,4 +170,5 @@ def present(result: dict[str, Any], *, titles: dict[str, str], organisations: li
         question=result.get("question", ""), place=place, place_asked=commune or None,
         place_candidates=[c for c in result.get("place_candidates") or [] if isinstance(c, dict)],
         competent=competent, out_of_scope=bool(result.get("out_of_scope")), hint=result.get("hint"),
-        best=views[0] if views else None, alternatives=shown, more=[v for v in views[1:] if v not in shown])
+        best=views[0] if views else None, alternatives=shown, more=[v for v in views[1:] if v not in shown],
+        message=result.get("message"), place_rule=result.get("place_rule"))

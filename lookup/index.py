@@ -7,6 +7,7 @@ benchmark can feed it generated units through the very same code path.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
@@ -19,7 +20,8 @@ from lookup.text import stems, words
 from lookup.weights import BACKGROUND, COMP_B, COMP_FIELDS, FIELD_B, FIELDS
 
 QUERIES = ("lookup_organisations", "lookup_units", "lookup_missions", "lookup_competences", "lookup_handles",
-           "lookup_partners", "lookup_sites", "lookup_unit_territories", "lookup_territories", "lookup_situations")
+           "lookup_partners", "lookup_sites", "lookup_unit_territories", "lookup_territories", "lookup_situations",
+           "lookup_places", "lookup_bodies")
 Records = Mapping[str, list[dict[str, Any]]]
 
 
@@ -86,6 +88,7 @@ def _units(records: Records, orgs: dict[str, Organisation]) -> tuple[list[Unit],
     for r in records.get("lookup_unit_territories", []):
         if r["unit"] in by_id:
             units[by_id[r["unit"]]].cover.add(str(r["territory"]))
+            units[by_id[r["unit"]]].stated.add(str(r["territory"]))
     return units, by_id
 
 
@@ -96,7 +99,8 @@ def _unit_docs(records: Records, units: list[Unit], by_id: dict[str, int]) -> li
     for r in records.get("lookup_partners", []):
         if r["unit"] in by_id:
             partner_words[by_id[r["unit"]]] += [r["name"], *(r.get("aliases") or [])]
-    terr_names = {str(r["id"]): r.get("name") or "" for r in records.get("lookup_territories", [])}
+    terr_names = {str(r["id"]): r.get("name") or ""
+                  for q in ("lookup_territories", "lookup_places") for r in records.get(q, [])}
     territory_words: dict[int, list[str]] = defaultdict(list)
     for r in records.get("lookup_unit_territories", []):
         if r["unit"] in by_id:
@@ -119,7 +123,9 @@ def _competences(records: Records) -> tuple[list[Competence], list[dict[str, lis
     phrases: list[tuple[tuple[str, ...], int]] = []
     for r in records.get("lookup_competences", []):
         c = Competence(len(comps), r["code"], r.get("label") or r["code"], list(r.get("acronyms") or []),
-                       frozenset([r.get("level") or "other", *(r.get("also_levels") or [])]), r.get("hint"))
+                       frozenset([r.get("level") or "other", *(r.get("also_levels") or [])]), r.get("hint"),
+                       r.get("level") or "other", r.get("competent_body"), r.get("link"),
+                       tuple(json.loads(r["exceptions"])) if r.get("exceptions") else ())
         comps.append(c)
         doc: dict[str, list[str]] = {"label": stems(c.label), "acronym": [], "keyword": [], "phrase": []}
         for a in c.acronyms:

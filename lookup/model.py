@@ -69,6 +69,7 @@ class Unit:
     partners: list[Partner] = field(default_factory=list)
     sites: list[Site] = field(default_factory=list)
     cover: set[str] = field(default_factory=set)  # territory ids it operates in or has a site in
+    stated: set[str] = field(default_factory=set)  # territory ids its document says it operates in
     name_stems: list[tuple[str, ...]] = field(default_factory=list)  # name and each alias
 
 
@@ -80,6 +81,10 @@ class Competence:
     acronyms: list[str]
     levels: frozenset[str]  # levels of government that hold it (département, commune, state…)
     hint: str | None  # whom to ask instead, when this organisation's level does not hold it
+    level: str = "other"  # the level normally competent: commune, epci, departement, region, etat, other
+    body: str | None = None  # who is competent, in words (the State body or organisme)
+    link: str | None = None  # its official site
+    exceptions: tuple[dict, ...] = ()  # places where another level is competent (first match wins)
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,7 @@ OTHER_LEVEL = 1.5
 # ---- Explaining an answer: which text is quoted
 # Each option's overlap with the question is multiplied by its kind's factor; the name wins ties.
 EVIDENCE_NAME, EVIDENCE_MISSION, EVIDENCE_SITE = 3.0, 1.5, 1.5
+
+# Routing (lookup/routing.py): a runner-up topic scoring at least this share of the best one, and falling to
+# another body at the place, leaves the competent body undecided (« ramasse » reads as RAM and as waste).
+TOPIC_TIE = 0.9

@@ -34,6 +34,18 @@ def ask(
         return
     where = f" — organisation : {res['organisation']}" if res["organisation"] else ""
     out.print(f"[bold]Question :[/] {res['question']}{where}", highlight=False, soft_wrap=True)
+    if res.get("place"):
+        out.print(f"Lieu : {res['place']['name']} ({res['place']['departement']})", highlight=False)
+    if res.get("competent"):
+        c = res["competent"]
+        out.print(f"Compétent : [bold]{c['name']}[/]" + ("" if c["covered"] else " (organigramme non décrit ici)"),
+                  highlight=False, soft_wrap=True)
+    if res.get("message"):
+        out.print(f"  {res['message']}", highlight=False, soft_wrap=True)
+    if res.get("place_rule"):
+        out.print(f"  Service choisi par : {res['place_rule']}", highlight=False, soft_wrap=True)
+    if res["out_of_scope"] and res.get("message"):
+        return
     if res["out_of_scope"]:
         out.print("[yellow]Hors du champ de cette collectivité.[/]", highlight=False)
         if res["hint"]:

@@ -113,6 +113,27 @@ class Organisation(Strict):
     partners: list[Partner] = []
 
 
+Level = Literal["departement", "epci", "commune", "region", "etat", "other"]
+
+
+class Place(Strict):
+    """Where an exception applies: any listed département, région, or commune whose EPCI is of a listed kind."""
+    departements: list[str] = []
+    regions: list[str] = []
+    epci_kinds: list[Literal["CC", "CA", "CU", "ME"]] = []
+
+
+class CompetenceException(Strict):
+    """A known exception to a competence's level at some places (recentralised RSA, school transport inside
+    an urban mobility authority's area…): who is competent there instead, and the law that says so."""
+    where: Place
+    level: Level
+    competent_body: str | None = None
+    link: str | None = None
+    legal_basis: str
+    note: str | None = None
+
+
 class Competence(Strict):
     code: str = Field(pattern=CODE.pattern)
     label: str
@@ -125,6 +146,8 @@ class Competence(Strict):
     also_levels: list[Literal["departement", "epci", "commune", "region", "etat", "other"]] = []
     competent_body: str | None = None
     hint: str | None = None
+    link: str | None = None  # where to go for an État body or organisme (official site)
+    exceptions: list[CompetenceException] = []  # first matching one wins
 
 
 class CompetenceFile(Strict):

@@ -9,20 +9,30 @@ and every store, `qfq` subprocess and server of the session uses it through QFQ_
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from loaders.territory_subset import subset_copy
+
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
+NATIONAL_DATA = REPO / "data"
+# Most tests reload or rewrite data/ many times and are not about the map: they use a copy whose territory
+# files keep the four seed départements (seconds per load instead of tens). tests/test_national.py loads
+# the whole map (national_store).
+_SEED_TMP = Path(tempfile.mkdtemp(prefix="qfq-seed-data-"))
+atexit.register(shutil.rmtree, _SEED_TMP, True)
+DATA = subset_copy(NATIONAL_DATA, _SEED_TMP / "data")
 BACKENDS = ("falkordb", "neo4j")
 NEO4J_START_TIMEOUT = 600  # the first start fetches the jars from Maven Central
 GRAPH_VARS = ("QFQ_GRAPH_URL", "QFQ_GRAPH_USER", "QFQ_GRAPH_PASSWORD")
@@ -150,6 +160,23 @@ def loaded_store(graph_dir: Path, dataset):
 
     store = open_store()
     load_dataset(store, dataset)
+    yield store
+    server = getattr(store, "server", None)
+    store.close()
+    if server is not None:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def national_store(tmp_path_factory: pytest.TempPathFactory):
+    """A second embedded store, in its own directory, with the whole territorial map of data/ loaded."""
+    from graph import open_store
+    from graph.config import GraphConfig
+    from loaders.dataset import read_dataset
+    from loaders.load import load_dataset
+
+    store = open_store(GraphConfig(backend="embedded", data_dir=tmp_path_factory.mktemp("national")))
+    load_dataset(store, read_dataset(NATIONAL_DATA))
     yield store
     server = getattr(store, "server", None)
     store.close()

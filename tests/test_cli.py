@@ -12,7 +12,7 @@ import urllib.request
 from pathlib import Path
 
 from graph.embedded import _free_port
-from tests.conftest import REPO
+from tests.conftest import DATA, REPO
 from tests.test_graph_embedded import wait_gone
 
 QFQ = [sys.executable, "-m", "qfq"]
@@ -26,7 +26,8 @@ def env_for(data_dir: Path) -> dict[str, str]:
 
 def test_sigterm_to_the_server_stops_the_embedded_graph(tmp_path):
     env = env_for(tmp_path)
-    subprocess.run([*QFQ, "load", "-q"], cwd=REPO, env=env, check=True, timeout=120, capture_output=True)
+    subprocess.run([*QFQ, "load", "-q", "--data", str(DATA)], cwd=REPO, env=env, check=True, timeout=120,
+                   capture_output=True)
     port = _free_port()
     server = subprocess.Popen([*QFQ, "serve", "--port", str(port)], cwd=REPO, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -52,7 +53,8 @@ def test_sigterm_to_the_server_stops_the_embedded_graph(tmp_path):
 
 def test_unreadable_graph_files_are_set_aside_and_rebuilt_from_data(tmp_path):
     env = env_for(tmp_path)
-    subprocess.run([*QFQ, "load", "-q"], cwd=REPO, env=env, check=True, timeout=120, capture_output=True)
+    subprocess.run([*QFQ, "load", "-q", "--data", str(DATA)], cwd=REPO, env=env, check=True, timeout=120,
+                   capture_output=True)
     manifest = next((tmp_path / "appendonlydir").glob("*.manifest"))
     manifest.write_text("garbage\n")
     res = subprocess.run([*QFQ, "stats", "--json"], cwd=REPO, env=env, capture_output=True, text=True, timeout=120)

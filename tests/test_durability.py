@@ -14,10 +14,10 @@ from graph import open_store
 from graph.config import GraphConfig
 from graph.fingerprint import fingerprint
 from loaders.load import load_dataset
-from tests.conftest import REPO
+from tests.conftest import DATA, REPO
 from tests.test_graph_embedded import wait_gone
 
-SLOW_LOAD = """
+SLOW_LOAD = f"""
 import time
 from pathlib import Path
 from graph import open_store
@@ -25,7 +25,7 @@ from loaders.dataset import read_dataset
 from loaders.load import load_dataset
 store = open_store()
 print(store.server.info.pid, flush=True)
-load_dataset(store, read_dataset(Path("data")), progress=lambda step, n: time.sleep(0.2), batch=200)
+load_dataset(store, read_dataset(Path({str(DATA)!r})), progress=lambda step, n: time.sleep(0.2), batch=200)
 print("done", flush=True)
 """
 

