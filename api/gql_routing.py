@@ -19,7 +19,7 @@ class Place:
 
     @classmethod
     def of(cls, row: Row | None) -> Place | None:
-        if not row:
+        if not row or not row.get("code"):
             return None
         return cls(code=row["code"], name=row["name"], departement=row.get("departement"), kind=row.get("kind") or "commune")
 
