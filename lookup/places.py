@@ -111,6 +111,16 @@ class PlaceIndex:
             return []
         return [o for t in [commune, *sorted(c.parents)] for o in self.org_of_territory.get(t, [])]
 
+    def governs(self, org: str, commune: str | None, departement: str | None) -> bool:
+        """Whether `org` governs the commune, or part of the département, named."""
+        if commune:
+            return org in self.owners(commune)
+        territory = self.org_territory.get(org)
+        if not departement or territory is None:
+            return False
+        return territory == departement or any(
+            territory in c.parents and departement in c.parents for c in self.communes.values())
+
 
 @dataclass
 class PlaceReading:
@@ -345,6 +355,8 @@ def _reads_as_place(places: PlaceIndex, key: tuple[str, ...], ws: list[str], i: 
     ordinary = all(w in STOP_WORDS or w in places.ordinary or len(w) <= 3 for w in content)
     if len(key) > 1 and not ordinary:
         return True
+    if ordinary:  # « en ligne », « au collégien », « Marché de… »: a capital inside the sentence only
+        return content[0] in capitalised and content[0] != (ws[0] if ws else None) and len(content[0]) > 1
     if content[0] in capitalised and len(content[0]) > 1:
         return True
     return _after_preposition(ws, i) and len(content[0]) > 2

@@ -287,6 +287,13 @@ def route(idx: Index, reading: Any, topics: dict[int, float], contact: Contact, 
         if found[0] is not None and all(f is not None and (f.code, f.name) == (found[0].code, found[0].name)
                                         for f in found):
             competent = found[0]
+    if (comp is not None and reading.org is not None and (commune or dep) and not candidates
+            and (competent is None or competent.org != reading.org)
+            and places.org_kinds.get(reading.org) in comp.levels and places.governs(reading.org, commune, dep)):
+        # the organisation asked (or named) exercises this competence at the place too: it answers
+        o = idx.orgs[reading.org]
+        return Route(Competent(o.name, places.org_kinds[reading.org], places.org_territory.get(reading.org), True,
+                               reading.org, None), place, candidates, comp, False, None)
     block, switch = bool(candidates) and (competent is None or not competent.covered), None
     if competent is not None and (place is not None or candidates):
         if not competent.covered:

@@ -178,3 +178,25 @@ def test_an_ambiguous_name_asks_which(engine: Engine) -> None:
                                       "ils ont eu une aide au logement"])
 def test_common_words_are_not_places(engine: Engine, question: str) -> None:
     assert engine.ask(question)["place"] is None
+
+
+@pytest.mark.parametrize("question", [
+    "Marché de fournitures de bureau : qui passe ce marché ?",  # a capital that only starts the question
+    "mes démarches sont toutes en ligne, qui peut m'aider ?",  # « en ligne » is no commune (Ligné)
+    "c'est le département qui donne des ordinateurs au collégien ?",  # « au collégien » is no commune
+])
+def test_ordinary_words_are_not_read_as_places(engine: Engine, question: str) -> None:
+    res = engine.ask(question, org="meuse")
+    assert res["place"] is None and res["competent"] is None and res["organisation"] == "meuse"
+
+
+def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine: Engine) -> None:
+    """Communication is exercised at every level: asked of the CACEM, « en Martinique » keeps the CACEM
+    (its territory lies there) instead of routing to the Collectivité territoriale de Martinique."""
+    res = engine.ask("qui gère la communication de l'agglo en Martinique ?", org="cacem")
+    assert res["competent"]["name"] == "Communauté d'agglomération du Centre de la Martinique"
+    assert res["competent"]["covered"] and res["answers"] and not res["out_of_scope"]
+    assert all(a["unit"]["organisation"]["id"] == "cacem" for a in res["answers"])
+    # … but a topic of the département level still goes to the body holding it there
+    res = engine.ask("RSA en Martinique", org="cacem")
+    assert res["competent"]["name"] != "Communauté d'agglomération du Centre de la Martinique" and not res["answers"]
