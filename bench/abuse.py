@@ -29,6 +29,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ready import wait_ready  # noqa: E402
 from soak import free_port, pct, rss  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,16 +98,7 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=log, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit("le serveur n'est pas prêt (données chargées ? lancez `qfq load`)")
-            time.sleep(0.2)
+        wait_ready(base, server)
         proc = psutil.Process(server.pid)
         before_warmup = rss(proc)
         warm_statuses: Counter[str] = Counter()

@@ -26,6 +26,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from questions import distinct_questions  # noqa: E402
+from ready import wait_ready  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -87,16 +88,7 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or server.poll() is not None:
-                sys.exit("le serveur n'est pas prêt (données chargées ? lancez `qfq load`)")
-            time.sleep(0.2)
+        wait_ready(base, server)
         proc = psutil.Process(server.pid)
         qs = distinct_questions(5000)
         lat: dict[str, list[float]] = {k: [] for k in ("ask", "graphql", "ping", "unit")}
