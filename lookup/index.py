@@ -127,19 +127,8 @@ def _competences(records: Records) -> tuple[list[Competence], list[dict[str, lis
                        r.get("level") or "other", r.get("competent_body"), r.get("link"),
                        tuple(json.loads(r["exceptions"])) if r.get("exceptions") else ())
         comps.append(c)
-        doc: dict[str, list[str]] = {"label": stems(c.label), "acronym": [], "keyword": [], "phrase": []}
-        for a in c.acronyms:
-            doc["acronym"] += stems(a)
-        for k in r.get("keywords") or []:
-            s = stems(k)
-            doc["keyword"] += s
-            if len(s) >= 2:
-                phrases.append((tuple(s), c.idx))
-        for ph in r.get("phrases") or []:
-            doc["phrase"] += stems(ph)
-        if len(doc["label"]) >= 2:
-            phrases.append((tuple(doc["label"]), c.idx))
-        docs.append(doc)
+        docs.append(_reference_doc(c.label, c.acronyms, r.get("keywords") or [], r.get("phrases") or [], c.idx,
+                                   phrases, label_phrase=True))
     return comps, docs, _by_first(phrases)
 
 
@@ -154,17 +143,26 @@ def _situations(records: Records, comp_by_code: dict[str, int]
         if not comps:
             continue
         st = Situation(len(out), r["code"], r.get("label") or r["code"], comps)
-        doc: dict[str, list[str]] = {"label": stems(st.label), "acronym": [], "keyword": [], "phrase": []}
-        for w in r.get("words") or []:
-            s = stems(w)
-            doc["keyword"] += s
-            if len(s) >= 2:
-                phrases.append((tuple(s), st.idx))
-        for ph in r.get("phrases") or []:
-            doc["phrase"] += stems(ph)
         out.append(st)
-        docs.append(doc)
+        docs.append(_reference_doc(st.label, [], r.get("words") or [], r.get("phrases") or [], st.idx, phrases,
+                                   label_phrase=False))
     return out, docs, _by_first(phrases)
+
+
+def _reference_doc(label: str, acronyms: list[str], keywords: list[str], texts: list[str], item: int,
+                   phrases: list[tuple[tuple[str, ...], int]], label_phrase: bool) -> dict[str, list[str]]:
+    """One entry of a reference (a competence, a situation) as a BM25F document. Its multi-word keywords
+    (and, with `label_phrase`, its label) join `phrases`, in the reference's order."""
+    doc: dict[str, list[str]] = {"label": stems(label), "acronym": [s for a in acronyms for s in stems(a)],
+                                 "keyword": [], "phrase": [s for t in texts for s in stems(t)]}
+    for k in keywords:
+        s = stems(k)
+        doc["keyword"] += s
+        if len(s) >= 2:
+            phrases.append((tuple(s), item))
+    if label_phrase and len(doc["label"]) >= 2:
+        phrases.append((tuple(doc["label"]), item))
+    return doc
 
 
 def _by_first(phrases: list[tuple[tuple[str, ...], int]]) -> dict[str, list[Phrase]]:
