@@ -18,17 +18,18 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from graph import open_store
-from graph.errors import StoreError
+from graph.errors import QfqError, Unavailable
 from graph.store import Store
 from lookup.engine import Engine
 
 from api.accesslog import AccessLogMiddleware
-from api.http_graphql import GraphQLHTTP
+from api.errors import problem
+from api.http_graphql import JSON, GraphQLHTTP, negotiate, respond
 from api.limits import MAX_BODY, BodyLimitMiddleware, CleanTargetMiddleware
 from api.rest import error, rest_routes
 from api.schema import build_schema
 from api.services import CACHE_BYTES, Services
-from api.web import error_page, web_routes
+from api.web import error_page, problem_page, web_routes
 
 log = logging.getLogger("qfq.api")
 
@@ -57,7 +58,7 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
             engine.index()  # build the lookup index now rather than on the first question
             if version is None:
                 log.warning("le graphe est vide : lancez « qfq load » pour y charger les données")
-        except StoreError as exc:
+        except Unavailable as exc:
             log.error("graphe indisponible au démarrage : %s", exc)
         gc.collect()
         gc.freeze()  # the long-lived objects built so far (schema, index) leave the collector's scans
@@ -83,12 +84,26 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
     middleware.append(Middleware(BodyLimitMiddleware, limit=max_body))
     middleware.append(Middleware(CleanTargetMiddleware))
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                     exception_handlers={HTTPException: _http_error, Exception: _crash})
+                     exception_handlers={HTTPException: _http_error, QfqError: _product_error, Exception: _crash})
 
 
 def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(("/api", "/graphql", "/healthz", "/readyz")) or \
+    path = request.url.path
+    return path.startswith(("/api", "/graphql", "/healthz", "/readyz")) or path.endswith(".json") or \
         "application/json" in request.headers.get("accept", "")
+
+
+async def _product_error(request: Request, exc: Exception) -> Response:
+    """The one translation of BadInput / NotFound / Unavailable (graph.errors) raised by a route: GraphQL's
+    error shape at /graphql, {error, code} for JSON, a French page for browsers."""
+    assert isinstance(exc, QfqError)
+    p = problem(exc, f"{request.method} {request.url.path}")
+    if request.url.path == "/graphql":
+        media = negotiate(request.headers.get("accept")) or JSON
+        return respond(media, p.status, {"errors": [{"message": p.message, "extensions": {"code": p.code}}]})
+    if _wants_json(request):
+        return error(p.status, p.message, p.code)
+    return problem_page(p)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

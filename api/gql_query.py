@@ -7,11 +7,12 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import ID
 
-from lookup.engine import EMPTY_QUESTION, LookupError_
+from graph.errors import BadInput, NotFound
+from lookup.engine import EMPTY_QUESTION
 from lookup.text import fold
 
 from api.context import Info
-from api.errors import ApiError, bad_input, check_page_size, check_text, not_found
+from api.errors import check_page_size, check_text
 from api.gql_types import (
     Competence, Connection, Edge, Mission, Node, Organisation, PageInfo, Partner, Role, SearchHit, Site, Source,
     Territory, Unit, UnitKind, WhoHandlesResult,
@@ -38,7 +39,7 @@ async def _by_key(loader: Any, key: str, make: Any, missing: str) -> Any:
     """One node by its key through the request's DataLoader; an unknown key is a NOT_FOUND error."""
     row = await loader.load(key)
     if row is None:
-        raise not_found(missing)
+        raise NotFound(missing)
     return make(row)
 
 
@@ -59,11 +60,8 @@ class Query:
         check_text("commune", commune, MAX_TEXT)
         first = check_page_size(5 if first is None else first, MAX_ANSWERS)
         if not question.strip():
-            raise bad_input(EMPTY_QUESTION)
-        try:
-            res = info.context.services.ask(question, org=organisation, commune=commune, limit=first)
-        except LookupError_ as exc:
-            raise bad_input(str(exc)) from None
+            raise BadInput(EMPTY_QUESTION)
+        res = info.context.services.ask(question, org=organisation, commune=commune, limit=first)
         return WhoHandlesResult.of(res)
 
     @strawberry.field(description="Units, organisations, competences and partners whose name matches `text`.")
@@ -167,7 +165,7 @@ class Query:
             if await loaders.competence.load(key):
                 labels = ["Competence"]
             else:
-                raise not_found(f"Aucun objet d'identifiant {key!r}.")
+                raise NotFound(f"Aucun objet d'identifiant {key!r}.")
         label = labels[0]
         if label == "Organisation":
             return Organisation.of(info.context.services.org(key))
@@ -190,7 +188,7 @@ class Query:
         if label == "Mission":
             r = await loaders.mission.load(key)
             return Mission.of(r["mission"], r["unit"])
-        raise ApiError(f"Objet {key!r} d'un type non exposé ({label}).", "NOT_FOUND")
+        raise NotFound(f"Objet {key!r} d'un type non exposé ({label}).")
 
 
 def _node(kind: str, row: Row) -> Node:

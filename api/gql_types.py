@@ -12,8 +12,9 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 from strawberry import ID, Private
 
+from graph.errors import BadInput, NotFound
+
 from api.context import Info
-from api.errors import bad_input, not_found
 from api.gql_routing import CompetentBody, Place, routing_fields
 
 Row = dict[str, Any]
@@ -147,7 +148,7 @@ class Organisation(Node):
             description=f"How many levels to return, 1 to {MAX_CHART_DEPTH} (1 = top units only).")] = 3
                         ) -> list[OrgChartNode]:
         if depth < 1 or depth > MAX_CHART_DEPTH:
-            raise bad_input(f"« depth » doit être compris entre 1 et {MAX_CHART_DEPTH} (reçu : {depth}).")
+            raise BadInput(f"« depth » doit être compris entre 1 et {MAX_CHART_DEPTH} (reçu : {depth}).")
         rows = await _org_units(info, str(self.id))
         kids: dict[str | None, list[Row]] = {}
         for r in rows:
@@ -228,7 +229,7 @@ class Unit(Node):
         for o in info.context.services.organisations():
             if o["id"] == self.org_id:
                 return Organisation.of(o)
-        raise not_found(f"Organisation inconnue : {self.org_id!r}.")
+        raise NotFound(f"Organisation inconnue : {self.org_id!r}.")
 
     @strawberry.field(description="The unit it reports to (null at the top).")
     async def parent(self, info: Info) -> Unit | None:
@@ -286,9 +287,9 @@ class Unit(Node):
         loaders = info.context.loaders
         me, other = await loaders.unit.load_many([str(self.id), str(id)])
         if other is None:
-            raise not_found(f"Unité inconnue : {id!r}.")
+            raise NotFound(f"Unité inconnue : {id!r}.")
         if me is None or me.get("org") != other.get("org"):
-            raise bad_input(f"Les unités {self.id} et {id} n'appartiennent pas à la même organisation.")
+            raise BadInput(f"Les unités {self.id} et {id} n'appartiennent pas à la même organisation.")
         up, down = await loaders.ancestors.load_many([str(self.id), str(id)])
         mine = [me, *up]
         theirs = [other, *down]

@@ -27,8 +27,6 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from graph.errors import BadParameter, StoreError
-
 from api.context import Context
 from api.jsonbody import TooDeep, dump, load
 from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSON_DEPTH, MAX_QUERY
@@ -179,13 +177,6 @@ class GraphQLHTTP:
             return respond(media, exc.status, {"errors": [{"message": exc.message}]}, exc.headers)
         except ClientDisconnect:  # gone (or cut off for sending too slowly) before its body was whole
             return Response(status_code=400)
-        except BadParameter as exc:
-            return respond(media, 400, {"errors": [{"message": str(exc), "extensions": {"code": "BAD_INPUT"}}]})
-        except StoreError as exc:
-            log.error("graphe indisponible : %s", exc)
-            return respond(media, 503, {"errors": [{"message": "Le graphe est momentanément indisponible. "
-                                                               "Réessayez dans un instant.",
-                                                    "extensions": {"code": "UNAVAILABLE"}}]})
 
     async def _handle(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):

@@ -6,14 +6,17 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lookup.engine import MAX_LIMIT, MAX_QUESTION
+
 MAX_BODY = 64 * 1024  # bytes of request body
 MAX_DEPTH = 12  # GraphQL selection depth
 MAX_ALIASES = 30  # GraphQL aliases per document (fragment spreads counted)
 MAX_TOKENS = 2000  # GraphQL tokens per document
 MAX_QUERY = 32 * 1024  # characters of a GraphQL document (comments and blanks are not tokens, but cost to read)
 MAX_PAGE = 100  # `first` of any list or connection
-MAX_ANSWERS = 50  # answers of one whoHandles / ask (the engine's own cap)
-MAX_QUESTION = 500  # characters of a whoHandles / ask question
+MAX_ANSWERS = MAX_LIMIT  # answers of one whoHandles / ask (the engine's own cap)
+# MAX_QUESTION (characters of a whoHandles / ask question) is the engine's own, imported above: every
+# interface reads its limits here, each defined once.
 MAX_TEXT = 200  # characters of a search text or name filter
 MAX_SELECTIONS = 2000  # GraphQL selections of a document once its fragments are expanded
 MAX_SAME_NAME = 10  # times one response name may appear in one selection set

@@ -7,7 +7,7 @@ from typing import Any
 
 from lookup.text import fold
 
-from api.errors import ApiError, not_found
+from graph.errors import NotFound
 
 MEMO_SIZE = 1024
 
@@ -23,7 +23,7 @@ class OrgIndex:
         self.orgs = list(orgs)
         self._names = [(o, {_key(n) for n in (o["id"], o.get("name"), o.get("territory"), *(o.get("aliases") or []))
                             if n}) for o in self.orgs]
-        self._memo: dict[str, dict[str, Any] | ApiError] = {}
+        self._memo: dict[str, dict[str, Any] | str] = {}  # a name, or why it names none
 
     def resolve(self, text: str) -> dict[str, Any]:
         """The organisation `text` names ("meuse", "Meuse", "55", "Département de la Meuse"), else NOT_FOUND."""
@@ -32,15 +32,15 @@ class OrgIndex:
             hit = self._resolve(text)
             if len(self._memo) < MEMO_SIZE:
                 self._memo[text] = hit
-        if isinstance(hit, ApiError):
-            raise hit
+        if isinstance(hit, str):
+            raise NotFound(hit)
         return hit
 
-    def _resolve(self, text: str) -> dict[str, Any] | ApiError:
+    def _resolve(self, text: str) -> dict[str, Any] | str:
         key = _key(text)
         if not key:
-            return not_found("Organisation vide : indiquez son identifiant, son nom ou son code "
-                             "(ex. « meuse », « 55 »).")
+            return ("Organisation vide : indiquez son identifiant, son nom ou son code "
+                    "(ex. « meuse », « 55 »).")
         exact = [o for o, names in self._names if key in names]
         if len(exact) == 1:
             return exact[0]
@@ -50,8 +50,8 @@ class OrgIndex:
             return partial[0]
         known = ", ".join(f"{o['id']} ({o['name']})" for o in self.orgs)
         if len(partial) > 1 or len(exact) > 1:
-            return not_found(f"Organisation ambiguë : « {text} ». Précisez parmi : {known}.")
-        return not_found(f"Organisation inconnue : « {text} ». Organisations connues : {known}.")
+            return f"Organisation ambiguë : « {text} ». Précisez parmi : {known}."
+        return f"Organisation inconnue : « {text} ». Organisations connues : {known}."
 
 
 def resolve_org(orgs: Iterable[dict[str, Any]], text: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import binascii
 from bisect import bisect_right
 from typing import Any
 
-from api.errors import bad_input
+from graph.errors import BadInput
 
 
 def encode_cursor(kind: str, key: str) -> str:
@@ -22,7 +22,7 @@ def decode_cursor(kind: str, cursor: str) -> str:
         raw = ""
     prefix = f"{kind}:"
     if not raw.startswith(prefix):
-        raise bad_input(f"Curseur « after » invalide : {cursor!r}. Reprenez l'endCursor d'une page précédente.")
+        raise BadInput(f"Curseur « after » invalide : {cursor!r}. Reprenez l'endCursor d'une page précédente.")
     return raw[len(prefix):]
 
 

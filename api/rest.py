@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graph.errors import BadParameter, StoreError
-from lookup.engine import LookupError_
+from graph.errors import BadInput, Unavailable
 
 from api.jsonbody import dump
-from api.limits import MAX_ANSWERS, MAX_QUESTION, MAX_TEXT
+from api.limits import MAX_ANSWERS, MAX_TEXT
 
 log = logging.getLogger("qfq.api")
 
@@ -29,49 +27,30 @@ def error(status: int, message: str, code: str = "BAD_INPUT") -> Response:
 
 
 async def ask(request: Request) -> Response:
-    """GET /api/ask?q=…&org=…&commune=…&limit=… → ranked units (400 on bad input, 503 if the graph is down)."""
+    """GET /api/ask?q=…&org=…&commune=…&limit=… → ranked units. Bad input (400), an unknown organisation
+    (404) and an unavailable graph (503) are raised, and answered by the app's exception handlers."""
     services = request.app.state.services
     raw = request.scope.get("query_string", b"")
-    try:
-        body = services.answer_for_query(raw)  # reads the data version now and then
-    except StoreError as exc:
-        return _unavailable(exc)
+    body = services.answer_for_query(raw)  # reads the data version now and then
     if body is not None:
         return Response(body, media_type="application/json; charset=utf-8")
     qp = request.query_params
     q = qp.get("q")
     if q is None or not q.strip():
-        return error(400, "Paramètre « q » manquant : la question, ex. /api/ask?q=qui+s'occupe+du+RSA")
-    if len(q) > MAX_QUESTION:
-        return error(400, f"Question trop longue : {len(q)} caractères (maximum {MAX_QUESTION}).")
+        raise BadInput("Paramètre « q » manquant : la question, ex. /api/ask?q=qui+s'occupe+du+RSA")
     commune = qp.get("commune") or None
     org = qp.get("org") or None
     if (commune and len(commune) > MAX_TEXT) or (org and len(org) > MAX_TEXT):
-        return error(400, f"Paramètre « org » ou « commune » trop long (maximum {MAX_TEXT} caractères).")
+        raise BadInput(f"Paramètre « org » ou « commune » trop long (maximum {MAX_TEXT} caractères).")
     try:
         limit = int(qp.get("limit") or 5)
     except ValueError:
         limit = 0
     if not 1 <= limit <= MAX_ANSWERS:
-        return error(400, f"« limit » doit être un entier entre 1 et {MAX_ANSWERS}.")
-    try:
-        body = services.ask_json(q, org=org, commune=commune, limit=limit)
-        services.keep_answer_for_query(raw, set(qp.keys()), body)
-    except GraphQLError as exc:  # unknown organisation
-        return error(404 if (exc.extensions or {}).get("code") == "NOT_FOUND" else 400, exc.message,
-                     (exc.extensions or {}).get("code", "BAD_INPUT"))
-    except LookupError_ as exc:
-        return error(400, str(exc))
-    except BadParameter as exc:
-        return error(400, str(exc), "BAD_INPUT")
-    except StoreError as exc:
-        return _unavailable(exc)
+        raise BadInput(f"« limit » doit être un entier entre 1 et {MAX_ANSWERS}.")
+    body = services.ask_json(q, org=org, commune=commune, limit=limit)  # the engine checks the question's length
+    services.keep_answer_for_query(raw, set(qp.keys()), body)
     return Response(body, media_type="application/json; charset=utf-8")
-
-
-def _unavailable(exc: StoreError) -> Response:
-    log.error("graphe indisponible pour /api/ask : %s", exc)
-    return error(503, "Le graphe est momentanément indisponible. Réessayez dans un instant.", "UNAVAILABLE")
 
 
 async def ping(request: Request) -> Response:
@@ -93,7 +72,7 @@ async def readyz(request: Request) -> Response:
         if not store.ping():
             return json_response({"status": "unavailable", "reason": "graphe injoignable"}, 503)
         meta = store.read("meta")
-    except StoreError as exc:
+    except Unavailable as exc:  # a probe's answer, not an error: the reason is part of its JSON
         log.warning("readyz : %s", exc)
         return json_response({"status": "unavailable", "reason": "graphe injoignable"}, 503)
     if not meta or not meta[0].get("version"):

@@ -18,11 +18,12 @@ from strawberry.extensions import (
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 
-from graph.errors import BadParameter, StoreError
+from graph.errors import QfqError
 
 from api.gql_query import Query
 from api.gql_types import Competence, Mission, Organisation, Partner, Role, Site, Source, Territory, Unit
 from api.budget import TooExpensive, check_cost, check_shape
+from api.errors import problem
 from api.limits import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 
 log = logging.getLogger("qfq.api")
@@ -31,11 +32,11 @@ TOO_COMPLEX = "TOO_COMPLEX"  # code of a document refused by the budget (api/bud
 DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024  # parsed and checked documents, per worker
 DOCUMENT_BYTES_PER_CHAR = 160  # a parsed document weighs up to ~130 bytes per character of its text
 ENTRY_BYTES = 1024  # an entry besides its document: key, errors, LRU bookkeeping
-UNAVAILABLE = "Le graphe est momentanément indisponible. Réessayez dans un instant."
 
 
 def _should_mask(error: GraphQLError) -> bool:
-    """Client errors pass through; anything unexpected becomes a generic message (never a trace)."""
+    """GraphQL's own errors pass through; the product's (graph.errors) and anything unexpected are
+    rewritten by `_Masker` (never a trace)."""
     original = error.original_error
     return original is not None and not isinstance(original, GraphQLError)
 
@@ -46,23 +47,23 @@ class QfqSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             original = error.original_error
-            if isinstance(original, BadParameter):
-                continue  # the client's input, refused with its own message
-            if isinstance(original, StoreError):
-                log.error("graphe indisponible pendant %s : %s", error.path, original)
-            elif original is not None and not isinstance(original, GraphQLError):
+            if original is not None and not isinstance(original, (GraphQLError, QfqError)):
                 log.error("erreur inattendue sur %s", error.path, exc_info=original)
 
 
 class _Masker(MaskErrors):
+    """The one translation of the product's errors for GraphQL: message and `code` from api.errors.problem;
+    anything else becomes INTERNAL."""
+
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        if isinstance(error.original_error, BadParameter):
-            return GraphQLError(str(error.original_error), nodes=error.nodes, source=error.source,
-                                positions=error.positions, path=error.path, extensions={"code": "BAD_INPUT"})
-        message = UNAVAILABLE if isinstance(error.original_error, StoreError) else INTERNAL
+        original = error.original_error
+        if isinstance(original, QfqError):
+            p = problem(original, f"GraphQL {error.path}")
+            message, code = p.message, p.code
+        else:
+            message, code = INTERNAL, "INTERNAL"
         return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
-                            path=error.path, original_error=None,
-                            extensions={"code": "UNAVAILABLE" if message == UNAVAILABLE else "INTERNAL"})
+                            path=error.path, original_error=None, extensions={"code": code})
 
 
 @dataclass

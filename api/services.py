@@ -119,7 +119,7 @@ class Services:
         return self._orgs.orgs
 
     def org(self, text: str) -> dict[str, Any]:
-        """Resolve a forgiving organisation argument (raises a NOT_FOUND ApiError)."""
+        """Resolve a forgiving organisation argument (raises NotFound)."""
         self.version()
         return self._orgs.resolve(text)
 

@@ -22,18 +22,17 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.errors import BadParameter, StoreError
-from graphql import GraphQLError
-from lookup.engine import LookupError_
+import exports
+from graph.errors import BadInput, NotFound, Unavailable
+from lookup.errors import UnknownCommune
 
-from api import exports
-from api.present import passage_id, present
+from api.errors import Problem
 from api.jsonbody import dump
+from api.limits import MAX_TEXT
+from api.present import passage_id, present
 
 log = logging.getLogger("qfq.web")
 HERE = Path(__file__).resolve().parent
-MAX_QUESTION = 500
-MAX_TEXT = 200
 ANSWERS = 8
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; "
@@ -84,7 +83,7 @@ def _updated(request: Request) -> str | None:
     """The last data load, for the footer; None (and no error) when the graph cannot say."""
     try:
         meta = _store(request).read("meta")
-    except StoreError:
+    except Unavailable:
         return None
     return french_date(meta[0].get("loaded_at")) if meta else None
 
@@ -139,16 +138,13 @@ def _sources(store: Any) -> dict[str, str]:
     return {r["id"]: r["title"] for r in store.read("web_sources")}
 
 
-def not_found(message: str, status: int = 404) -> HTMLResponse:
-    return render("error.html", status=status, title="Page introuvable", message=message, code=status)
+PROBLEM_TITLES = {400: "Requête impossible", 404: "Page introuvable", 503: "Service momentanément indisponible"}
 
 
-def unavailable(exc: Exception) -> HTMLResponse:
-    if isinstance(exc, BadParameter):  # refused before reaching the graph: no such page
-        return not_found("Identifiant invalide : il contient un caractère que le graphe ne peut pas stocker.")
-    log.error("graphe indisponible pour une page web : %s", exc)
-    return render("error.html", status=503, title="Service momentanément indisponible",
-                  message="Le graphe est momentanément indisponible. Réessayez dans un instant.")
+def problem_page(p: Problem) -> HTMLResponse:
+    """The French page of a BadInput / NotFound / Unavailable raised by a page (see api/app.py's handlers)."""
+    return render("error.html", status=p.status, title=PROBLEM_TITLES.get(p.status, "Requête impossible"),
+                  message=p.message, code=p.status)
 
 
 def _split_json(raw: str) -> tuple[str, bool]:
@@ -183,29 +179,25 @@ def _place(store: Any, commune: str, org: str) -> dict[str, Any] | None:
     return {"code": t.get("code") or t["id"], "name": t["name"], "departement": t.get("departement")}
 
 
-def _search(request: Request) -> tuple[dict[str, Any], int] | Response:
+def _search(request: Request) -> tuple[dict[str, Any], int]:
     """The search's context (question, place, organisation, the answer as a ResultView or a problem) and
-    its status, or the 503 page when the graph is down. Shared by the page and its /resultats fragment."""
+    its status (an unavailable graph is raised, for the app's handler). Shared by the page and its
+    /resultats fragment: bad input is shown on the form itself, with status 400."""
     qp = request.query_params
     q = (qp.get("q") or "").strip()
     org = (qp.get("org") or "").strip()
     commune = (qp.get("commune") or "").strip()
-    try:
-        store = _store(request)
-        orgs = _organisations(store)
-    except StoreError as exc:
-        return unavailable(exc)
+    store = _store(request)
+    orgs = _organisations(store)
     view, problem, status = None, None, 200
     if q:
-        if len(q) > MAX_QUESTION:
-            problem, status = f"Question trop longue : {len(q)} caractères (maximum {MAX_QUESTION}).", 400
-        elif len(org) > MAX_TEXT or len(commune) > MAX_TEXT:
+        if len(org) > MAX_TEXT or len(commune) > MAX_TEXT:
             problem, status = "Organisation ou commune trop longue.", 400
         else:
             try:
                 try:
                     result = _ask(request, q, org or None, commune or None)
-                except LookupError_ as exc:
+                except UnknownCommune:
                     # A commune not recognised as typed: offer those whose name starts so (works without JS).
                     candidates = store.read("web_communes", {"prefix": commune, "org": org, "limit": 12}) \
                         if commune else []
@@ -217,19 +209,14 @@ def _search(request: Request) -> tuple[dict[str, Any], int] | Response:
                     result = {**result, "place": _place(store, commune, org)}
                 view = present(result, titles=_sources(store), organisations=orgs, links=_links(store),
                                commune=commune)
-            except StoreError as exc:
-                return unavailable(exc)
-            except (LookupError_, GraphQLError) as exc:  # unknown organisation / commune, in French
-                problem, status = getattr(exc, "message", None) or str(exc), 400
+            except (BadInput, NotFound) as exc:  # too long, unknown organisation or commune: said on the form
+                problem, status = str(exc), 400
     return {"q": q, "org": org, "commune": commune, "orgs": orgs, "view": view, "problem": problem}, status
 
 
 def home(request: Request) -> Response:
     """GET /?q=…&commune=…&org=… — the search form (place first), with the answer when a question is given."""
-    found = _search(request)
-    if isinstance(found, Response):
-        return found
-    ctx, status = found
+    ctx, status = _search(request)
     title = f"{ctx['q']} — Qui s'occupe de … ?" if ctx["q"] else "Qui s'occupe de … ?"
     return page(request, "home.html", status=status, title=title, **ctx)
 
@@ -237,10 +224,7 @@ def home(request: Request) -> Response:
 def results_fragment(request: Request) -> Response:
     """GET /resultats?q=… — the answers alone (HTML fragment), for the live search: the same markup as the
     page, rendered once on the server. The JSON twin is /api/ask."""
-    found = _search(request)
-    if isinstance(found, Response):
-        return found
-    ctx, status = found
+    ctx, status = _search(request)
     html = _env.get_template("_results.html").render(**ctx)
     return HTMLResponse(html, status_code=status, headers=_headers())
 
@@ -251,13 +235,7 @@ def communes(request: Request) -> Response:
     org = (request.query_params.get("org") or "").strip()[:MAX_TEXT]
     if not q:
         return json_page({"communes": []})
-    try:
-        rows = _store(request).read("web_communes", {"prefix": q, "org": org, "limit": 30})
-    except BadParameter as exc:  # a character the graph cannot carry: the client's input
-        return json_page({"error": str(exc), "code": "BAD_INPUT"}, 400)
-    except StoreError as exc:
-        log.error("graphe indisponible pour /communes.json : %s", exc)
-        return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
+    rows = _store(request).read("web_communes", {"prefix": q, "org": org, "limit": 30})
     return json_page({"communes": [{"id": r["id"], "name": r["name"], "departement": r["departement"],
                                     "organisations": r["orgs"]} for r in rows]})
 
@@ -352,21 +330,14 @@ def neighbourhood(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def _entity_page(request: Request, read: Callable[[Any, str], dict[str, Any] | None],
                  html: Callable[[Any, dict[str, Any]], Response], unknown_json: str, unknown_html: str) -> Response:
-    """A page and its JSON twin (`….json`): a French 404 for an unknown id, 503 when the graph is down."""
+    """A page and its JSON twin (`….json`). An unknown id is NotFound, worded for each (the app's
+    handlers answer it, and an unavailable graph, as JSON for `.json` and as a French page otherwise)."""
     key, as_json = _split_json(request.path_params["id"])
-    try:
-        store = _store(request)
-        data = read(store, key) if len(key) <= MAX_TEXT else None
-        page = html(store, data) if data is not None and not as_json else None
-    except BadParameter as exc:  # refused before reaching the graph: no such page
-        return json_page({"error": str(exc), "code": "BAD_INPUT"}, 400) if as_json else unavailable(exc)
-    except StoreError as exc:
-        return json_page({"error": "Le graphe est momentanément indisponible."}, 503) if as_json else unavailable(exc)
+    store = _store(request)
+    data = read(store, key) if len(key) <= MAX_TEXT else None
     if data is None:
-        if as_json:
-            return json_page({"error": f"{unknown_json} : {key}", "code": "NOT_FOUND"}, 404)
-        return not_found(unknown_html.format(key))
-    return json_page(data) if page is None else page
+        raise NotFound(f"{unknown_json} : {key}" if as_json else unknown_html.format(key))
+    return json_page(data) if as_json else html(store, data)
 
 
 def unit_page(request: Request) -> Response:
@@ -413,10 +384,7 @@ def organisation_page(request: Request) -> Response:
 
 def organisations_page(request: Request) -> Response:
     """GET /organisations.json — the organisations (twin of the home page's list)."""
-    try:
-        return json_page({"organisations": _organisations(_store(request))})
-    except StoreError:
-        return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
+    return json_page({"organisations": _organisations(_store(request))})
 
 
 # ---------------------------------------------------------------------------------------- exports
@@ -427,27 +395,18 @@ def export(request: Request) -> Response:
     fmt = request.path_params["format"]
     org = (request.query_params.get("org") or "").strip() or None
     if fmt not in exports.FORMATS:
-        return json_page({"error": f"Format inconnu : {fmt} (formats : {', '.join(exports.FORMATS)}).",
-                          "code": "NOT_FOUND"}, 404)
+        raise NotFound(f"Format inconnu : {fmt} (formats : {', '.join(exports.FORMATS)}).")
     services = getattr(request.app.state, "services", None)
-    try:
-        store = _store(request)
-        if org is not None:
-            known = sorted(o["id"] for o in _org_rows(request, store))
-            if org not in known:
-                return json_page({"error": f"Organisation inconnue : {org[:MAX_TEXT]!r}. "
-                                           f"Connues : {', '.join(known)}.", "code": "NOT_FOUND"}, 404)
-        cache = getattr(request.app.state, "exports", None)
-        if cache is None:
-            cache = request.app.state.exports = exports.ExportCache()
-        version = services.version() if services is not None else None
-        body = cache.render(store, version, fmt, org, str(request.base_url))
-    except exports.ExportError as exc:
-        return json_page({"error": str(exc), "code": "NOT_FOUND"}, 404)
-    except BadParameter as exc:
-        return json_page({"error": str(exc), "code": "BAD_INPUT"}, 400)
-    except StoreError:
-        return json_page({"error": "Le graphe est momentanément indisponible."}, 503)
+    store = _store(request)
+    if org is not None:
+        known = sorted(o["id"] for o in _org_rows(request, store))
+        if org not in known:
+            raise NotFound(f"Organisation inconnue : {org[:MAX_TEXT]!r}. Connues : {', '.join(known)}.")
+    cache = getattr(request.app.state, "exports", None)
+    if cache is None:
+        cache = request.app.state.exports = exports.ExportCache()
+    version = services.version() if services is not None else None
+    body = cache.render(store, version, fmt, org, str(request.base_url))
     name = exports.FILE_NAMES[fmt] if not org else exports.FILE_NAMES[fmt].replace("quifaitquoi", f"quifaitquoi-{org}")
     return Response(body, media_type=exports.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
@@ -456,10 +415,7 @@ def export(request: Request) -> Response:
 
 def about_exports(request: Request) -> Response:
     """GET /export — the list of exports (HTML)."""
-    try:
-        orgs = _organisations(_store(request))
-    except StoreError as exc:
-        return unavailable(exc)
+    orgs = _organisations(_store(request))
     return page(request, "exports.html", title="Données ouvertes", orgs=orgs)
 
 
@@ -502,7 +458,7 @@ def info_page(template: str, title: str) -> Callable[[Request], Response]:
             store = _store(request)
             orgs = _organisations(store)
             sources = store.read("web_sources")
-        except StoreError:
+        except Unavailable:  # these pages say who we are and stay readable while the graph is down
             orgs, sources = [], []
         return page(request, template, title=title, orgs=orgs, sources=sources)
     return endpoint

@@ -10,7 +10,30 @@ from pathlib import Path
 DISK_FULL_MARKS = ("No space left", "ENOSPC", "Disk quota exceeded", "EDQUOT", "MISCONF")
 
 
-class StoreError(Exception):
+class QfqError(Exception):
+    """A problem a person can act on; its message, in French, says what, where and how to fix it.
+
+    The product's one error vocabulary: the store, the engine and the services raise the three kinds
+    below; each surface translates them in one place (Starlette's exception handlers in api/app.py,
+    the GraphQL error formatting in api/schema.py, the CLI's entry point)."""
+
+
+class BadInput(QfqError):
+    """The request is wrong (a parameter too long, unreadable, out of range); nothing was changed."""
+
+
+class NotFound(QfqError):
+    """What the request names does not exist (an organisation, a unit, a page)."""
+
+
+class Unavailable(QfqError):
+    """The graph cannot answer now; the message is for the log, users read UNAVAILABLE."""
+
+
+UNAVAILABLE = "Le graphe est momentanément indisponible. Réessayez dans un instant."
+
+
+class StoreError(Unavailable):
     """A store problem with a message that says what, where and how to fix it."""
 
 
@@ -22,12 +45,8 @@ class DiskFull(StoreUnavailable):
     """The disk of the store's files is full: nothing was written, the graph already there is kept."""
 
 
-class BadParameter(StoreError):
-    """A query parameter the store cannot carry faithfully (refused before it is sent)."""
-
-
-class UnknownQuery(StoreError):
-    """A query name with no file in queries/."""
+class BadParameter(BadInput, StoreError):
+    """A query parameter the store cannot carry faithfully (refused before it is sent): the client's input."""
 
 
 def mentions_disk_full(text: str) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 from cachetools import LRUCache
 
 from lookup.candidates import retrieve
-from lookup.errors import LookupError_, QuestionTooLong, UnknownCommune, UnknownOrganisation
+from lookup.errors import QuestionTooLong, UnknownCommune, UnknownOrganisation
 from lookup.explain import answer
 from lookup.index import build_index, read_records
 from lookup.model import Index
@@ -35,11 +35,11 @@ from lookup.score import score
 from lookup.topics import competence_scores
 from lookup.weights import MIN_TOPIC
 
-__all__ = ["EMPTY_QUESTION", "MAX_LIMIT", "MAX_QUESTION", "Engine", "LookupError_", "QuestionTooLong",
+__all__ = ["EMPTY_QUESTION", "MAX_LIMIT", "MAX_QUESTION", "Engine", "QuestionTooLong",
            "UnknownCommune", "UnknownOrganisation", "ask", "default_engine"]
 
-MAX_QUESTION = 500
-MAX_LIMIT = 50
+MAX_QUESTION = 500  # characters of a question (api/limits.py gives it to every interface)
+MAX_LIMIT = 50  # answers of one question
 EMPTY_QUESTION = "La question est vide : écrivez par exemple « qui s'occupe du RSA ? »."  # for the interfaces
 
 
@@ -81,7 +81,7 @@ class Engine:
     def ask(self, question: Any, org: str | None = None, commune: str | None = None, limit: int = 5) -> dict:
         """Answer `question`: {question, organisation, out_of_scope, hint, confidence, answers[…]} (see
         explain.answer); confidence is "high", "low" (weak evidence, best candidates) or None (out of scope).
-        Raises LookupError_ (a French message) for a too long question, an unknown org or commune."""
+        Raises BadInput (too long a question, an unknown commune) or NotFound (an unknown org), in French."""
         text = "" if question is None else str(question)
         if len(text) > MAX_QUESTION:
             raise QuestionTooLong(f"Question trop longue : {len(text)} caractères (maximum {MAX_QUESTION}). "

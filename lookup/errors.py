@@ -1,19 +1,17 @@
-"""Bad input to the lookup: each error carries its message in French, for the user."""
+"""What `Engine.ask` refuses, in the product's error vocabulary (graph.errors), each with a French message."""
 
 from __future__ import annotations
 
-
-class LookupError_(ValueError):
-    """Bad input to `Engine.ask` (message in French, for the user)."""
+from graph.errors import BadInput, NotFound
 
 
-class QuestionTooLong(LookupError_):
+class QuestionTooLong(BadInput):
     """The question exceeds the engine's maximum length."""
 
 
-class UnknownOrganisation(LookupError_):
+class UnknownOrganisation(NotFound):
     """The `org` parameter names no loaded organisation."""
 
 
-class UnknownCommune(LookupError_):
-    """The `commune` parameter names no known commune."""
+class UnknownCommune(BadInput):
+    """The `commune` parameter names no known commune (the web page then offers close names)."""

@@ -25,7 +25,8 @@ def export(
     GET /export/jsonld prennent l'adresse du site qui répond."""
     import json
 
-    from api.exports import DEFAULT_BASE, FORMATS, ExportError, read_graph, to_csv_files, to_cypher, to_jsonld
+    from exports import DEFAULT_BASE, FORMATS, read_graph, to_csv_files, to_cypher, to_jsonld
+    from graph.errors import NotFound
     from qfq.app import open_graph
 
     if fmt not in FORMATS:
@@ -33,7 +34,7 @@ def export(
     store = open_graph()
     try:
         g = read_graph(store, org)
-    except ExportError as exc:
+    except NotFound as exc:
         fail(str(exc))
     if not g.nodes:
         fail("le graphe est vide : chargez d'abord les données (qfq load).")

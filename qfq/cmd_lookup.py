@@ -20,13 +20,14 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:
     """Qui s'occupe de … ? Classe les services compétents, avec la citation qui le justifie."""
-    from lookup.engine import EMPTY_QUESTION, Engine, LookupError_
+    from graph.errors import BadInput, NotFound
+    from lookup.engine import EMPTY_QUESTION, Engine
 
     if not question.strip():
         fail(EMPTY_QUESTION, code=2)
     try:
         res = Engine.from_store(open_graph()).ask(question, org=org, commune=commune, limit=limit)
-    except LookupError_ as exc:
+    except (BadInput, NotFound) as exc:
         fail(str(exc), code=2)
         return
     if as_json:

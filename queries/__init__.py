@@ -8,9 +8,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from graph.errors import UnknownQuery
-
 QUERY_DIR = Path(__file__).resolve().parent
+
+
+class UnknownQuery(LookupError):
+    """A query name with no file in queries/ (a programming error: queries/ depends on nothing else)."""
 
 
 @lru_cache(maxsize=None)

@@ -193,7 +193,7 @@ def test_cypher_script_rebuilds_the_same_graph(cypher_script: Path, stats: dict)
 
 
 def test_cypher_literals_escape_quotes_and_newlines() -> None:
-    from api.exports import cypher_literal
+    from exports import cypher_literal
 
     assert cypher_literal("l'État\n\\") == "'l\\'État\\n\\\\'"
     assert cypher_literal(["a", 1, None, True]) == "['a', 1, null, true]"

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from graph.errors import BadInput
 from lookup.evaluate import read_questions
 from lookup.engine import MAX_QUESTION, Engine, QuestionTooLong, UnknownCommune, UnknownOrganisation
 from lookup.places import commune_param, place_factor
@@ -93,7 +94,7 @@ def test_typo_tolerance(engine: Engine) -> None:
 def test_input_errors(engine: Engine) -> None:
     with pytest.raises(QuestionTooLong) as exc:
         engine.ask("a" * (MAX_QUESTION + 1))
-    assert isinstance(exc.value, ValueError) and "trop longue" in str(exc.value)
+    assert isinstance(exc.value, BadInput) and "trop longue" in str(exc.value)
     with pytest.raises(UnknownOrganisation):
         engine.ask("routes", org="atlantide")
     with pytest.raises(UnknownCommune):

@@ -4,7 +4,8 @@ type) and a Cypher script that recreates the graph in an empty Neo4j.
 The whole graph is read with two named queries (`export_nodes`, `export_relationships`); `org` keeps
 the part of the graph describing one organisation: the organisation, its units and everything they
 point to (roles, missions, competences, partners, territories, sites), the documents describing it
-and the relationships among those nodes. Used by `qfq export` and by `GET /export/{format}`.
+and the relationships among those nodes. Used by `qfq export` and by `GET /export/{format}`; no HTTP here
+(a package of its own, above graph/ and schema/, below api/ and qfq/).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import threading
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
 from cachetools import LRUCache
+
+from graph.errors import NotFound
 
 FORMATS = ("jsonld", "csv", "cypher")
 MEDIA_TYPES = {"jsonld": "application/ld+json", "csv": "application/zip", "cypher": "text/plain; charset=utf-8"}
@@ -29,12 +32,7 @@ FILE_NAMES = {"jsonld": "quifaitquoi.jsonld", "csv": "quifaitquoi-csv.zip", "cyp
 DEFAULT_BASE = "http://localhost:8000/"
 CYPHER_BATCH = 200
 EXPORT_CACHE_BYTES = 64 * 1024 * 1024  # rendered exports kept by the web service (all formats, per worker)
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "neo4j.cypher"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class ExportError(ValueError):
-    """A bad export request (message in French, for the user)."""
 
 
 @dataclass
@@ -59,7 +57,7 @@ class Graph:
 
 # ---------------------------------------------------------------------------------------- reading
 def read_graph(store: Any, org: str | None = None) -> Graph:
-    """The whole graph, or the part describing organisation `org` (ExportError if unknown)."""
+    """The whole graph, or the part describing organisation `org` (NotFound if unknown)."""
     nodes = [{"label": r["label"], "props": dict(r["props"] or {})} for r in store.read("export_nodes")]
     rels = [{**r, "props": dict(r["props"] or {})} for r in store.read("export_relationships")]
     g = Graph(nodes, rels)
@@ -70,7 +68,7 @@ def _subgraph(g: Graph, org: str) -> Graph:
     key = ("Organisation", org)
     if not any((n["label"], n["props"].get("id")) == key for n in g.nodes):
         known = sorted(n["props"]["id"] for n in g.nodes if n["label"] == "Organisation")
-        raise ExportError(f"Organisation inconnue : {org!r}. Connues : {', '.join(known)}.")
+        raise NotFound(f"Organisation inconnue : {org!r}. Connues : {', '.join(known)}.")
     keep = {key}
     units = {(r["from_label"], r["from_id"]) for r in g.rels
              if r["type"] == "BELONGS_TO" and (r["to_label"], r["to_id"]) == key}
@@ -293,7 +291,8 @@ def _map(props: dict[str, Any]) -> str:
 
 
 def _schema_statements() -> list[str]:
-    text = "\n".join(ln for ln in SCHEMA_FILE.read_text(encoding="utf-8").splitlines()
+    schema = resources.files("schema").joinpath("neo4j.cypher").read_text(encoding="utf-8")  # installed or not
+    text = "\n".join(ln for ln in schema.splitlines()
                      if not ln.lstrip().startswith("//"))
     return [s.strip() for s in text.split(";") if s.strip()]
 
@@ -328,7 +327,7 @@ def to_cypher(g: Graph, batch: int = CYPHER_BATCH) -> str:
 def render(store: Any, fmt: str, org: str | None = None, base: str = DEFAULT_BASE) -> bytes:
     """The export as bytes (CSV: a zip archive of the CSV files)."""
     if fmt not in FORMATS:
-        raise ExportError(f"Format inconnu : {fmt!r} (formats : {', '.join(FORMATS)}).")
+        raise NotFound(f"Format inconnu : {fmt!r} (formats : {', '.join(FORMATS)}).")
     g = read_graph(store, org)
     if fmt == "jsonld":
         return json.dumps(to_jsonld(g, base), ensure_ascii=False, indent=1).encode("utf-8")
