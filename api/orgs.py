@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from lookup.text import fold
+from lookup.text import name_key
 
 from graph.errors import NotFound
 
@@ -13,7 +13,7 @@ MEMO_SIZE = 1024
 
 
 def _key(text: str) -> str:
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in fold(text)).split())
+    return name_key(text)
 
 
 class OrgIndex:

@@ -6,13 +6,13 @@ Nothing here touches the graph; a dataset that builds without DataError is safe 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from loaders.files import DataError, data_version, parse, read_csv, read_text, read_yaml
 from schema.model import CompetenceFile, Organisation, Partner, PartnerFile, SituationFile
+from lookup.text import name_key
 
 COMMUNE_COLS = ["code", "name", "departement", "population", "epci_siren", "canton_code", "region", "dep_body",
                 "lat", "lon"]
@@ -64,13 +64,6 @@ def _at(raw: dict[Path, Any], path: Path, root: Path, *keys: str | int) -> str:
             break
         line = getattr(node, "line", 0) or line
     return f"{_rel(path, root)} (ligne {line})" if line else _rel(path, root)
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, no punctuation: how names are compared across files."""
-    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def squash(text: str) -> str:
@@ -314,7 +307,7 @@ def _communes_of(ds: Dataset, org: Organisation) -> dict[str, list[dict[str, str
     by_name: dict[str, list[dict[str, str]]] = {}
     for c in ds.territories.communes:
         if c["departement"] == org.territory or c["epci_siren"] == org.territory:
-            by_name.setdefault(fold(c["name"]), []).append(c)
+            by_name.setdefault(name_key(c["name"]), []).append(c)
     return by_name
 
 
@@ -325,11 +318,11 @@ def _resolve_territory(ds: Dataset, org: Organisation, communes: dict[str, list[
         if commune.isdigit() and any(c["code"] == commune for rows in communes.values() for c in rows):
             ds.commune_of[(org.id, commune)] = commune
             return
-        rows = communes.get(fold(commune), [])
+        rows = communes.get(name_key(commune), [])
         if len(rows) == 1:
             ds.commune_of[(org.id, commune)] = rows[0]["code"]
         elif not rows:
-            near = _near(fold(commune), list(communes))
+            near = _near(name_key(commune), list(communes))
             problems.append(f"{at} : commune {commune!r} introuvable dans le territoire de {org.id}. "
                             f"Écrivez son nom officiel ou son code INSEE{near}.")
         else:
@@ -342,7 +335,7 @@ def _resolve_territory(ds: Dataset, org: Organisation, communes: dict[str, list[
             problems.append(f"{at}.code : territoire {code!r} inconnu. Utilisez un code INSEE de data/territories.")
     elif canton:
         rows = [c for c in ds.territories.cantons
-                if fold(c["name"]) == fold(canton) and c["departement"] == org.territory]
+                if name_key(c["name"]) == name_key(canton) and c["departement"] == org.territory]
         if len(rows) == 1:
             ds.canton_of[(org.id, canton)] = rows[0]["code"]
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from loaders.dataset import fold
+from lookup.text import name_key
 
 
 @dataclass
@@ -22,7 +22,7 @@ class Comparison:
 
 
 def _key(name: str) -> str:
-    return " ".join(fold(name).split())
+    return " ".join(name_key(name).split())
 
 
 def compare(draft: dict, curated: dict) -> Comparison:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders.dataset import fold, squash
+from loaders.dataset import squash
+from lookup.text import name_key
 
 FOOTER = re.compile(r"^\s*DRH\s*-\s*Organisation générale des services\s+\d+\s*/\s*\d+\s*$")
 HEADING = re.compile(r"^\s*(?:(\d+(?:\.\d+)*)\.?\s+)?(\S.*?)\s*$")
@@ -44,7 +45,7 @@ class Draft:
 
 
 def slugify(text: str) -> str:
-    return "-".join(fold(text).split())[:80] or "unite"
+    return "-".join(name_key(text).split())[:80] or "unite"
 
 
 def sentence_case(heading: str) -> str:
@@ -52,7 +53,7 @@ def sentence_case(heading: str) -> str:
     out = []
     for i, w in enumerate(heading.replace(" & ", " et ").split()):
         vowels = sum(c in "AEIOUYÀÂÉÈÊËÎÏÔÛÙ" for c in w)
-        keep = (len(w) <= 4 and w.isupper() and w.isalpha() and vowels <= 2 and fold(w) not in SMALL_CAPS_WORDS
+        keep = (len(w) <= 4 and w.isupper() and w.isalpha() and vowels <= 2 and name_key(w) not in SMALL_CAPS_WORDS
                 and i > 0)
         out.append(w if keep else (w.capitalize() if i == 0 else w.lower()))
     return " ".join(out)
@@ -63,7 +64,7 @@ def _is_heading(text: str) -> tuple[str, str] | None:
     letters = [c for c in text if c.isalpha()]
     if len(letters) < 4 or sum(c.isupper() for c in letters) < 0.9 * len(letters):
         return None
-    first = fold(text.split()[0]).upper()
+    first = name_key(text.split()[0]).upper()
     if NOT_UNITS.match(first) or (first not in KINDS and first not in COLLECTIVE):
         return None
     return first, text
@@ -98,7 +99,7 @@ def extract(text: str) -> list[Draft]:
         word, title = head
         number = m.group(1)
         depth = number.count(".") + 1 if number else 0
-        kind = "dgs" if fold(title).startswith("direction generale des services") else KINDS.get(word, "team")
+        kind = "dgs" if name_key(title).startswith("direction generale des services") else KINDS.get(word, "team")
         if word in COLLECTIVE:  # its chart names the units; keep collecting text for it
             holder = Draft(id="", name=sentence_case(title), kind="collective", parent=None, quote=title.strip(),
                            depth=depth)
@@ -132,7 +133,7 @@ def _parent_in_stack(stack: list[Draft], depth: int) -> Draft | None:
 
 def _resolve(units: list[Draft], holders: list[Draft]) -> None:
     """Second pass: attachments of major sections, heads, missions and chart members."""
-    by_fold = {fold(u.name): u for u in units}
+    by_fold = {name_key(u.name): u for u in units}
     by_id = {u.id: u for u in units}
     names = list(by_fold)
     extra: list[Draft] = []
@@ -146,7 +147,7 @@ def _resolve(units: list[Draft], holders: list[Draft]) -> None:
             a = ATTACHED.search(body)
             if a:
                 u.quote = squash(a.group(0)).rstrip(".,;")
-                target = fold(a.group(1))
+                target = name_key(a.group(1))
                 if "president" in target and "conseil" in target:
                     u.parent = None
                 else:
@@ -225,7 +226,7 @@ def _chart_members(owner: Draft, lines: list[str], by_fold: dict[str, Draft]) ->
             if found is not None:
                 created.append(found)
                 continue
-            kind_word = fold(item.split()[0]).upper()
+            kind_word = name_key(item.split()[0]).upper()
             kind = {"SERVICE": "service", "SECTEUR": "secteur", "MISSION": "mission", "CELLULE": "support_function",
                     "ADA": "service", "CE": "team", "POINT": "team", "DIRECTION": "direction",
                     "POLE": "pole"}.get(kind_word, "support_function")
@@ -234,7 +235,7 @@ def _chart_members(owner: Draft, lines: list[str], by_fold: dict[str, Draft]) ->
                 parent = columns[min(len(created), len(columns) - 1)]
             u = Draft(id=_unique(slugify(item), by_fold), name=item, kind=kind, parent=parent.id or owner.parent,
                       quote=item, depth=owner.depth + 1)
-            by_fold[fold(item)] = u
+            by_fold[name_key(item)] = u
             new.append(u)
             created.append(u)
         if len(created) > 1 and all(c.kind == "service" for c in created):
@@ -253,8 +254,8 @@ def _known(item: str, owner: Draft, by_fold: dict[str, Draft]) -> Draft | None:
     """The unit a chart item names, if a heading or an earlier chart already gave it."""
     from rapidfuzz import fuzz, process
 
-    f = fold(item)
-    if f == fold(owner.name):
+    f = name_key(item)
+    if f == name_key(owner.name):
         return owner
     for key in (f, f"service {f}", f.removeprefix("service ")):
         if key in by_fold:

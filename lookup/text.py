@@ -68,6 +68,12 @@ def fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
+def name_key(text: str) -> str:
+    """`fold`, then only its letters and digits, one space apart: how names are compared across files and
+    turned into identifiers (« L’Île-de-France » → "l ile de france"). Built on the one `fold`."""
+    return " ".join(_WORD.findall(fold(text)))
+
+
 def same_name(a: str, b: str) -> bool:
     """Names equal up to case, accents, apostrophe style and spacing."""
     return " ".join(fold(a).split()) == " ".join(fold(b).split())
