@@ -103,7 +103,7 @@ async def _product_error(request: Request, exc: Exception) -> Response:
         return respond(media, p.status, {"errors": [{"message": p.message, "extensions": {"code": p.code}}]})
     if _wants_json(request):
         return error(p.status, p.message, p.code)
-    return problem_page(p)
+    return problem_page(request, p)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -112,7 +112,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         messages = {404: "Adresse inconnue.", 405: "Méthode non prise en charge sur cette adresse."}
         resp = error(exc.status_code, messages.get(exc.status_code, exc.detail), "HTTP")
     else:
-        resp = error_page(exc.status_code, exc.detail)  # French page, for browsers
+        resp = error_page(request, exc.status_code, exc.detail)  # French page, for browsers
     if exc.headers:
         resp.headers.update(exc.headers)
     return resp
@@ -121,5 +121,5 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _crash(request: Request, exc: Exception) -> Response:
     log.error("erreur inattendue sur %s %s", request.method, request.url.path, exc_info=exc)
     if not _wants_json(request):
-        return error_page(500)
+        return error_page(request, 500)
     return error(500, "Erreur interne du service : elle a été journalisée.", "INTERNAL")

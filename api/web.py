@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import exports
@@ -54,6 +55,7 @@ ORG_KINDS = {"departement": "Département", "epci": "Intercommunalité", "commun
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
 _env.globals.update(unit_kinds=UNIT_KINDS, territory_kinds=TERRITORY_KINDS, org_kinds=ORG_KINDS, passage=passage_id)
+templates = Jinja2Templates(env=_env)  # Starlette's: the request is in every template's context
 
 
 # ---------------------------------------------------------------------------------------- helpers
@@ -61,9 +63,8 @@ def _headers(extra: dict[str, str] | None = None) -> dict[str, str]:
     return {**SECURITY_HEADERS, **(extra or {})}
 
 
-def render(template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    html = _env.get_template(template).render(**ctx)
-    return HTMLResponse(html, status_code=status, headers=_headers())
+def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, template, ctx, status_code=status, headers=_headers())
 
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -90,7 +91,7 @@ def _updated(request: Request) -> str | None:
 
 def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     """A full page: `render` with the footer's last data update."""
-    return render(template, status=status, updated=_updated(request), **ctx)
+    return render(request, template, status=status, updated=_updated(request), **ctx)
 
 
 def json_page(payload: Any, status: int = 200) -> Response:
@@ -141,9 +142,9 @@ def _sources(store: Any) -> dict[str, str]:
 PROBLEM_TITLES = {400: "Requête impossible", 404: "Page introuvable", 503: "Service momentanément indisponible"}
 
 
-def problem_page(p: Problem) -> HTMLResponse:
+def problem_page(request: Request, p: Problem) -> HTMLResponse:
     """The French page of a BadInput / NotFound / Unavailable raised by a page (see api/app.py's handlers)."""
-    return render("error.html", status=p.status, title=PROBLEM_TITLES.get(p.status, "Requête impossible"),
+    return render(request, "error.html", status=p.status, title=PROBLEM_TITLES.get(p.status, "Requête impossible"),
                   message=p.message, code=p.status)
 
 
@@ -225,8 +226,7 @@ def results_fragment(request: Request) -> Response:
     """GET /resultats?q=… — the answers alone (HTML fragment), for the live search: the same markup as the
     page, rendered once on the server. The JSON twin is /api/ask."""
     ctx, status = _search(request)
-    html = _env.get_template("_results.html").render(**ctx)
-    return HTMLResponse(html, status_code=status, headers=_headers())
+    return render(request, "_results.html", status=status, **ctx)
 
 
 def communes(request: Request) -> Response:
@@ -474,12 +474,12 @@ ERROR_PAGES = {
 }
 
 
-def error_page(status: int, detail: str | None = None) -> HTMLResponse:
+def error_page(request: Request, status: int, detail: str | None = None) -> HTMLResponse:
     """The French page for an HTTP error (Starlette's exception handlers call it for browsers)."""
     english = {s.phrase for s in HTTPStatus}  # Starlette's default detail: never shown
     fallback = detail if detail and detail not in english else "La requête n'a pas abouti."
     title, message = ERROR_PAGES.get(status, ("Requête impossible", fallback))
-    return render("error.html", status=status, title=title, message=message, code=status)
+    return render(request, "error.html", status=status, title=title, message=message, code=status)
 
 
 EXAMPLES_DIR = HERE / "graphql_examples"
@@ -499,7 +499,7 @@ def graphiql_page(request: Request) -> HTMLResponse:
     current = request.query_params.get("exemple", "")
     if current not in {e["name"] for e in examples}:
         current = examples[0]["name"] if examples else ""
-    return render("graphiql.html", examples=examples, current=current)
+    return render(request, "graphiql.html", examples=examples, current=current)
 
 
 def favicon(request: Request) -> Response:
