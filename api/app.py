@@ -24,7 +24,7 @@ from lookup.engine import Engine
 
 from api.accesslog import AccessLogMiddleware
 from api.errors import problem
-from api.http_graphql import JSON, GraphQLHTTP, negotiate, respond
+from api.http_graphql import JSON, GraphQLView, negotiate, respond
 from api.limits import MAX_BODY, BodyLimitMiddleware, CleanTargetMiddleware
 from api.rest import error, rest_routes
 from api.schema import build_schema
@@ -72,8 +72,8 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
                 if server is not None:
                     server.stop()
 
-    graphql = GraphQLHTTP(build_schema(), cache_bytes=CACHE_BYTES if cache else 0)
-    routes: list[BaseRoute] = [Route("/graphql", graphql.__call__, name="graphql",
+    graphql = GraphQLView(build_schema(), cache_bytes=CACHE_BYTES if cache else 0)
+    routes: list[BaseRoute] = [Route("/graphql", graphql, name="graphql",
                                         methods=["GET", "POST", "PUT", "PATCH", "DELETE"]), *rest_routes()]
     routes += web_routes()
     origins = cors_origins() if cors is None else cors
@@ -89,7 +89,7 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
 
 def _wants_json(request: Request) -> bool:
     path = request.url.path
-    return path.startswith(("/api", "/graphql", "/healthz", "/readyz")) or path.endswith(".json") or \
+    return path.startswith(("/api", "/graphql", "/healthz", "/readyz", "/export/")) or path.endswith(".json") or \
         "application/json" in request.headers.get("accept", "")
 
 

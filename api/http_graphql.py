@@ -1,12 +1,14 @@
-"""GraphQL over HTTP (graphql.github.io/graphql-over-http), served by hand around strawberry's executor.
+"""GraphQL over HTTP (graphql.github.io/graphql-over-http): strawberry's ASGI view, subclassed for what it
+lacks.
 
-Content negotiation on Accept: `application/graphql-response+json` (preferred on a tie) or
-`application/json` (legacy; also for `*/*` and a missing Accept); anything else → 406.
-POST bodies must be `application/json` in UTF-8 (else 415). GET runs queries only (mutations → 405).
-With graphql-response+json, a request error (parse, validation, variable coercion: no `data`) is a 400;
-with application/json it is a 200, as the spec asks of legacy servers. Malformed requests (bad JSON,
-wrong parameter types, JSON nested too deep, a document over the budget of api/budget.py) are 400
-either way. A browser GET without a query gets GraphiQL.
+strawberry.asgi.GraphQL parses, runs and answers; this subclass adds what the spec and issue 14 ask of
+us: content negotiation on Accept (`application/graphql-response+json`, preferred on a tie, or
+`application/json`, also for `*/*` and a missing Accept; anything else → 406), the status codes of a
+request error (400 with graphql-response+json, 200 with application/json as the spec asks of legacy
+servers; a document over the budget of api/budget.py is 400 either way), POST bodies in JSON and UTF-8
+only (415), JSON nested too deep or parameters of the wrong type (400), GET for queries only (405),
+French messages, execution on worker threads under a time budget, error-free responses cached per data
+version, and the French GraphiQL page for a browser's GET without a query.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from graphql import GraphQLError
+from cross_web import AsyncHTTPRequestAdapter
+from graphql import ExecutionResult, GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from strawberry import Schema
+from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -49,6 +55,23 @@ class HttpError(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+class _Cached(Exception):
+    """The body already served for this operation and data version: execution is skipped."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__("cached")
+        self.body = body
+
+
+class Exchange(Response):
+    """strawberry's per-request sub-response, carrying what the view decides on the way: the negotiated
+    media type, the cache key and the status of the answer."""
+
+    media: str = JSON
+    key: tuple[Any, ...] | None = None
+    cacheable: bool = False
 
 
 def negotiate(accept: str | None) -> str | None:
@@ -93,7 +116,7 @@ def _json_or_none(name: str, raw: str | None) -> Any:
         raise HttpError(400, f"Le paramètre « {name} » n'est pas du JSON valide.") from None
 
 
-async def read_params(request: Request) -> dict[str, Any]:
+async def read_params(request: AsyncHTTPRequestAdapter) -> dict[str, Any]:
     """query / operationName / variables / extensions from the query string (GET) or JSON body (POST)."""
     if request.method == "GET":
         qp = request.query_params
@@ -110,7 +133,7 @@ async def read_params(request: Request) -> dict[str, Any]:
         key, _, value = p.partition("=")
         if key.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
             raise HttpError(415, f"Encodage non pris en charge : {value}. Seul UTF-8 est accepté.")
-    body = await request.body()
+    body = await request.get_body()
     if not body.strip():
         raise HttpError(400, "Corps de requête vide : envoyez {\"query\": \"…\"}.")
     try:
@@ -157,56 +180,86 @@ def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
     return [e.formatted for e in errors]
 
 
-class GraphQLHTTP:
-    """The /graphql endpoint (a Starlette endpoint callable)."""
+class GraphQLView(GraphQL):  # type: ignore[type-arg]
+    """The /graphql endpoint (an ASGI app mounted by api/app.py)."""
 
-    def __init__(self, schema: Schema, graphiql: bool = True, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(self, schema: Schema, cache_bytes: int = CACHE_BYTES) -> None:
         """Error-free responses are cached (`cache_bytes` in all, 0: none). The graph only changes through
         `qfq load`, which bumps the data version that is part of every key, so a cached response is exactly
         what executing would give."""
-        self.schema = schema
-        self.graphiql = graphiql  # the vendored, French GraphiQL page of api/web.py
+        super().__init__(schema, graphql_ide="graphiql", subscription_protocols=())
         self.cache = BodyCache(cache_bytes) if cache_bytes > 0 else None
         self.workers = LoopThreads(GRAPHQL_THREADS)
 
-    async def __call__(self, request: Request) -> Response:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
         media = negotiate(request.headers.get("accept")) or JSON
         try:
-            return await self._handle(request)
+            response = await self.run(request)
         except HttpError as exc:
-            return respond(media, exc.status, {"errors": [{"message": exc.message}]}, exc.headers)
+            response = respond(media, exc.status, {"errors": [{"message": exc.message}]}, exc.headers)
+        except _Cached as hit:
+            response = Response(hit.body, media_type=f"{media}; charset=utf-8")
         except ClientDisconnect:  # gone (or cut off for sending too slowly) before its body was whole
-            return Response(status_code=400)
+            response = Response(status_code=400)
+        await response(scope, receive, send)
 
-    async def _handle(self, request: Request) -> Response:
+    # -- what the request is ----------------------------------------------------------------------
+    async def get_context(self, request: Any, response: Any) -> Context:
+        services = request.app.state.services
+        return Context(services=services, loaders=Loaders(services.store), request=request)
+
+    async def get_sub_response(self, request: Any) -> Exchange:
+        exchange = Exchange()
+        exchange.status_code = None  # type: ignore[assignment]
+        del exchange.headers["content-length"]
+        exchange.media = negotiate(request.headers.get("accept")) or JSON
+        request.state.exchange = exchange
+        return exchange
+
+    def is_request_allowed(self, request: Any) -> bool:
         if request.method not in ("GET", "POST"):
             raise HttpError(405, "Méthode non prise en charge : utilisez GET ou POST.", {"Allow": "GET, POST"})
+        return True
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        return (request.method == "GET" and "query" not in request.query_params
+                and "text/html" in request.headers.get("accept", ""))
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return graphiql_page(request)  # vendored, French, under the site's CSP
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         accept = request.headers.get("accept", "")
-        if (request.method == "GET" and self.graphiql and "query" not in request.query_params
-                and "text/html" in accept):
-            return graphiql_page(request)
-        media = negotiate(accept)
-        if media is None:
+        if negotiate(accept) is None:
             raise HttpError(406, f"Type de réponse non disponible ({accept}) : acceptez {GRAPHQL_RESPONSE} "
                                  f"ou {JSON}.")
         query, name, variables, extensions = check_params(await read_params(request))
-        allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
-        services = request.app.state.services
+        return GraphQLRequestData(query=query, variables=variables, operation_name=name, extensions=extensions,
+                                  protocol="http")
+
+    # -- running it -------------------------------------------------------------------------------
+    async def execute_operation(self, request: Any, request_adapter: AsyncHTTPRequestAdapter,  # type: ignore[override]
+                                request_data: Any, context: Context, root_value: Any,
+                                sub_response: Exchange) -> ExecutionResult:
+        method = request_adapter.method
+        allowed = {OperationType.QUERY} if method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
         # The operation alone is the key (extensions change nothing here), as a digest: see BodyCache.
-        key = (services.version(), media, request.method, query, name,
-               json.dumps(variables, sort_keys=True) if variables else None)
-        cached = self.cache.get(*key) if self.cache is not None else None
+        variables = request_data.variables
+        sub_response.key = (context.services.version(), sub_response.media, method, request_data.query,
+                            request_data.operation_name, json.dumps(variables, sort_keys=True) if variables else None)
+        cached = self.cache.get(*sub_response.key) if self.cache is not None else None
         if cached is not None:
-            return Response(cached, media_type=f"{media}; charset=utf-8")
+            raise _Cached(cached)
 
         async def execute() -> Any:
-            context = Context(services=services, loaders=Loaders(services.store), request=request)
-            return await self.schema.execute(query, variable_values=variables, context_value=context,
-                                             operation_name=name, allowed_operation_types=allowed,
-                                             operation_extensions=extensions)
+            return await self.schema.execute(request_data.query, variable_values=variables, context_value=context,
+                                             operation_name=request_data.operation_name,
+                                             allowed_operation_types=allowed,
+                                             operation_extensions=request_data.extensions)
 
         try:
-            result = await self.workers.run(execute, GRAPHQL_SECONDS)
+            return await self.workers.run(execute, GRAPHQL_SECONDS)  # type: ignore[no-any-return]
         except TimeoutError:
             raise HttpError(503, f"Requête interrompue : plus de {GRAPHQL_SECONDS:g} s de calcul. Demandez moins "
                                  "de champs ou de listes imbriquées, ou réessayez plus tard.",
@@ -219,16 +272,21 @@ class GraphQLHTTP:
                                  "contient plusieurs, et qu'il corresponde à l'une d'elles.") from None
         except MissingQueryError:
             raise HttpError(400, "Paramètre « query » vide.") from None
+
+    # -- answering --------------------------------------------------------------------------------
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        """The payload, and on the exchange its status: a request error (nothing executed: parse,
+        validation, variable coercion) has no `data` and is a 400 with graphql-response+json."""
+        exchange: Exchange = request.state.exchange
         errors = list(result.errors or [])
         payload: dict[str, Any] = {}
         status = 200
         if result.data is None and errors and all(e.path is None for e in errors):
-            # request error: nothing was executed (parse, validation, variable coercion)
             codes = [(e.extensions or {}).get("code") for e in errors]
             server = [_SERVER_CODES[c] for c in codes if c in _SERVER_CODES]
             if server:
                 status = max(server)
-            elif media == GRAPHQL_RESPONSE or TOO_COMPLEX in codes:  # refused by the budget: 400 for all
+            elif exchange.media == GRAPHQL_RESPONSE or TOO_COMPLEX in codes:  # refused by the budget: 400 for all
                 status = 400
         else:
             payload["data"] = result.data
@@ -236,9 +294,14 @@ class GraphQLHTTP:
             payload["errors"] = _errors(errors)
         if result.extensions:
             payload["extensions"] = result.extensions
-        response = respond(media, status, payload)
-        if status == 200 and not errors and self.cache is not None:
-            self.cache.put(key, bytes(response.body))
+        exchange.status_code = status
+        exchange.cacheable = status == 200 and not errors
+        return payload  # type: ignore[return-value]
+
+    def create_response(self, response_data: Any, sub_response: Exchange) -> Response:  # type: ignore[override]
+        response = respond(sub_response.media, sub_response.status_code or 200, response_data)
+        if sub_response.cacheable and sub_response.key is not None and self.cache is not None:
+            self.cache.put(sub_response.key, bytes(response.body))
         return response
 
 
