@@ -6,7 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lookup.engine import MAX_LIMIT, MAX_QUESTION
+from lookup.engine import MAX_LIMIT
+from lookup.engine import MAX_QUESTION as MAX_QUESTION  # re-exported: every interface reads its limits here
 
 MAX_BODY = 64 * 1024  # bytes of request body
 MAX_DEPTH = 12  # GraphQL selection depth
