@@ -1,4 +1,11 @@
-"""Relay-style connections over id-ordered lists: opaque cursors, keyset slicing, total counts."""
+"""Relay-style connections over id-ordered lists: opaque cursors, keyset slicing, total counts.
+
+Why not strawberry.relay: its Connection and Edge are typed for `relay.Node`, whose `id` is a GlobalID
+(base64 of "Type:id"); adopting it would change every `id` of the public schema and the argument of
+`node(id)` (clients keep application ids such as "meuse:cabinet" in URLs and exports). Its
+ListConnection also cuts pages by offset: a cursor taken before a `qfq load` would then skip or repeat
+items, while ours is the last id seen (keyset) and stays valid across loads. The shape (edges, node,
+cursor, pageInfo, totalCount) is Relay's all the same (see api/gql_types.py)."""
 
 from __future__ import annotations
 
