@@ -10,8 +10,8 @@ or style anywhere, every asset is served from /static.
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from collections.abc import Callable
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import exports
 from graph.errors import BadInput, NotFound, Unavailable
-from lookup.errors import UnknownCommune
 
+from api import read
 from api.errors import Problem
 from api.jsonbody import dump
 from api.limits import MAX_TEXT
 from api.present import passage_id, present
+from api.services import Services
 
 log = logging.getLogger("qfq.web")
 HERE = Path(__file__).resolve().parent
@@ -83,10 +84,9 @@ def french_date(iso: str | None) -> str | None:
 def _updated(request: Request) -> str | None:
     """The last data load, for the footer; None (and no error) when the graph cannot say."""
     try:
-        meta = _store(request).read("meta")
+        return french_date(read.loaded_at(_services(request)))
     except Unavailable:
         return None
-    return french_date(meta[0].get("loaded_at")) if meta else None
 
 
 def page(request: Request, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
@@ -100,43 +100,9 @@ def json_page(payload: Any, status: int = 200) -> Response:
                     headers={"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"})
 
 
-def _store(request: Request) -> Any:
-    store = getattr(request.app.state, "store", None)
-    if store is None:
-        from graph import open_store
-
-        store = request.app.state.store = open_store()
-    return store
-
-
-def _ask(request: Request, q: str, org: str | None, commune: str | None) -> dict[str, Any]:
-    """The same answer as /api/ask (memoised services when the app has them, else the engine)."""
-    services = getattr(request.app.state, "services", None)
-    if services is not None:
-        return services.ask(q, org=org, commune=commune, limit=ANSWERS)
-    engine = getattr(request.app.state, "engine", None)
-    if engine is None:
-        from lookup.engine import Engine
-
-        engine = request.app.state.engine = Engine.from_store(_store(request))
-    return engine.ask(q, org=org, commune=commune, limit=ANSWERS)
-
-
-def _org_rows(request: Request, store: Any) -> list[dict[str, Any]]:
-    """The organisations as the API knows them ({id, name, kind, aliases, territory}): from the app's
-    per-version memo when it has one, else read."""
-    services = getattr(request.app.state, "services", None)
-    if services is not None:
-        return services.organisations()
-    return [{**r["organisation"], "territory": r["territory"]} for r in store.read("api_organisations")]
-
-
-def _organisations(store: Any) -> list[dict[str, Any]]:
-    return store.read("web_organisations")
-
-
-def _sources(store: Any) -> dict[str, str]:
-    return {r["id"]: r["title"] for r in store.read("web_sources")}
+def _services(request: Request) -> Services:
+    """The app's services (api/app.py's lifespan): every page reads through them, as GraphQL does."""
+    return request.app.state.services  # type: ignore[no-any-return]
 
 
 PROBLEM_TITLES = {400: "Requête impossible", 404: "Page introuvable", 503: "Service momentanément indisponible"}
@@ -153,33 +119,6 @@ def _split_json(raw: str) -> tuple[str, bool]:
 
 
 # ---------------------------------------------------------------------------------------- search
-def _web_link(url: Any) -> str | None:
-    """A link the page may show: http(s) only."""
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else None
-
-
-def _links(store: Any) -> dict[str, str]:
-    """Competence code → online procedure link, for the competences that have one."""
-    return {r["competence"]["code"]: r["competence"]["link"] for r in store.read("api_competences")
-            if _web_link(r["competence"].get("link"))}
-
-
-def _place(store: Any, commune: str, org: str) -> dict[str, Any] | None:
-    """The commune the person gave, as {code, name, departement}: by INSEE code, else by its exact name when
-    only one commune bears it (None otherwise: the page then repeats what was typed). Used until the answer
-    itself says which place it used."""
-    rows = [r["territory"] for r in store.read("api_territories_by_ids", {"ids": [commune]})]
-    rows = [t for t in rows if t.get("kind") == "commune"]
-    if not rows:
-        rows = [{"id": r["id"], "name": r["name"], "departement": r["departement"]}
-                for r in store.read("web_communes", {"prefix": commune, "org": org, "limit": 30})
-                if r["name"].casefold() == commune.casefold()]
-    if len(rows) != 1:
-        return None
-    t = rows[0]
-    return {"code": t.get("code") or t["id"], "name": t["name"], "departement": t.get("departement")}
-
-
 def _search(request: Request) -> tuple[dict[str, Any], int]:
     """The search's context (question, place, organisation, the answer as a ResultView or a problem) and
     its status (an unavailable graph is raised, for the app's handler). Shared by the page and its
@@ -188,28 +127,17 @@ def _search(request: Request) -> tuple[dict[str, Any], int]:
     q = (qp.get("q") or "").strip()
     org = (qp.get("org") or "").strip()
     commune = (qp.get("commune") or "").strip()
-    store = _store(request)
-    orgs = _organisations(store)
+    services = _services(request)
+    orgs = read.organisations(services)
     view, problem, status = None, None, 200
     if q:
         if len(org) > MAX_TEXT or len(commune) > MAX_TEXT:
             problem, status = "Organisation ou commune trop longue.", 400
         else:
             try:
-                try:
-                    result = _ask(request, q, org or None, commune or None)
-                except UnknownCommune:
-                    # A commune not recognised as typed: offer those whose name starts so (works without JS).
-                    candidates = store.read("web_communes", {"prefix": commune, "org": org, "limit": 12}) \
-                        if commune else []
-                    if not candidates:
-                        raise
-                    result = {"question": q, "answers": [], "place_candidates": [
-                        {"code": r["id"], "name": r["name"], "departement": r["departement"]} for r in candidates]}
-                if commune and not result.get("place") and not result.get("place_candidates"):
-                    result = {**result, "place": _place(store, commune, org)}
-                view = present(result, titles=_sources(store), organisations=orgs, links=_links(store),
-                               commune=commune)
+                result = read.answer(services, q, org, commune, ANSWERS)
+                view = present(result, titles=read.source_titles(services), organisations=orgs,
+                               links=read.competence_links(services), commune=commune)
             except (BadInput, NotFound) as exc:  # too long, unknown organisation or commune: said on the form
                 problem, status = str(exc), 400
     return {"q": q, "org": org, "commune": commune, "orgs": orgs, "view": view, "problem": problem}, status
@@ -235,156 +163,42 @@ def communes(request: Request) -> Response:
     org = (request.query_params.get("org") or "").strip()[:MAX_TEXT]
     if not q:
         return json_page({"communes": []})
-    rows = _store(request).read("web_communes", {"prefix": q, "org": org, "limit": 30})
-    return json_page({"communes": [{"id": r["id"], "name": r["name"], "departement": r["departement"],
-                                    "organisations": r["orgs"]} for r in rows]})
+    return json_page({"communes": read.communes(_services(request), q, org)})
 
 
 # ---------------------------------------------------------------------------------------- unit
-def unit_data(store: Any, uid: str, organisations: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """Everything the unit page shows (also its JSON twin), or None for an unknown unit. Read with the
-    batched `api_*` queries the GraphQL loaders use (here for one unit), so both say the same."""
-    one = {"ids": [uid]}
-    rows = store.read("api_units_by_ids", one)
-    if not rows:
-        return None
-    u = rows[0]["unit"]
-    org = next((o for o in organisations if o["id"] == u["org"]), {"id": u["org"], "name": u["org"]})
-    children = [r["unit"] for r in store.read("api_unit_children", one)]
-    heads = {r["id"]: r["role"].get("title") for r in store.read("api_unit_heads", {"ids": [uid, *(c["id"] for c in children)]})}
-
-    def brief(n: dict[str, Any]) -> dict[str, Any]:
-        return {"id": n["id"], "name": n["name"], "kind": n.get("kind")}
-
-    def by_name(items: list[dict[str, Any]], key: str = "name") -> list[dict[str, Any]]:
-        return sorted(items, key=lambda x: (x[key] is None, x[key] or ""))
-
-    data: dict[str, Any] = {
-        "id": u["id"], "name": u["name"], "kind": u.get("kind"), "aliases": u.get("aliases") or [],
-        "head": heads.get(uid), "note": u.get("note"),
-        "organisation": {"id": org["id"], "name": org["name"]},
-        "evidence": {"source": u.get("source"), "quote": u.get("quote")},
-        "chain": [brief(r["unit"]) for r in reversed(store.read("api_unit_ancestors", one))],  # top first
-        "missions": [{"text": m["text"], "position": m.get("position"), "source": m.get("source")}
-                     for m in (r["mission"] for r in store.read("api_unit_missions", one))],
-        "competences": by_name([{"code": r["competence"]["code"], "label": r["competence"].get("label"),
-                                 "level": r["competence"].get("level"), "link": _web_link(r["competence"].get("link")),
-                                 "source": r["source"], "quote": r["quote"]}
-                                for r in store.read("api_unit_competences", one)], "label"),
-        "territories": by_name([{**brief(r["territory"]), "source": r["source"], "quote": r["quote"]}
-                                for r in store.read("api_unit_territories", one)]),
-        "sites": by_name([{**brief(r["site"]), "managed_by": r["site"].get("managed_by"),
-                           "commune_id": r["commune_id"], "commune": r["commune"], "source": r["source"],
-                           "quote": r["quote"]} for r in store.read("api_unit_sites", one)]),
-        "children": by_name([{**brief(c), "head": heads.get(c["id"])} for c in children]),
-        "partners": by_name([{**brief(r["partner"]), "source": r["source"], "quote": r["quote"]}
-                             for r in store.read("api_unit_partners", one)]),
-    }
-    data["graph"] = neighbourhood(data)
-    return data
-
-
-# The graph's relationships as a person reads them (the labels drawn on the edges).
-REL = {"REPORTS_TO": "rattaché à", "HEADED_BY": "dirigé par", "HANDLES": "traite", "PARTNERS_WITH": "partenaire",
-       "OPERATES_IN": "intervient sur", "RUNS": "gère"}
-
-
-def neighbourhood(d: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Cytoscape elements: the unit, its chain up to the organisation, children, competences,
-    partners, territories, sites and head post."""
-    nodes: dict[str, dict[str, Any]] = {}
-    edges: list[dict[str, Any]] = []
-
-    def node(nid: str, label: str, kind: str, href: str | None = None, focus: bool = False, up: int = 0) -> str:
-        # `up`: how many levels above the unit (its chain and organisation), 0 for its own neighbours.
-        nodes.setdefault(nid, {"data": {"id": nid, "label": label, "kind": kind, "href": href,
-                                        "focus": focus, "up": up}})
-        return nid
-
-    def edge(a: str, b: str, rel: str) -> None:
-        edges.append({"data": {"id": f"e{len(edges)}", "source": a, "target": b, "label": rel}})
-
-    me = node(f"u:{d['id']}", d["name"], "unit", f"/unit/{d['id']}", focus=True)
-    below = me
-    for up, c in enumerate(reversed(d["chain"]), start=1):  # parent first
-        n = node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}", up=up)
-        edge(below, n, REL["REPORTS_TO"])
-        below = n
-    org = node(f"o:{d['organisation']['id']}", d["organisation"]["name"], "organisation",
-               f"/organisation/{d['organisation']['id']}", up=len(d["chain"]) + 1)
-    edge(below, org, REL["REPORTS_TO"])
-    for c in d["children"]:
-        edge(node(f"u:{c['id']}", c["name"], "unit", f"/unit/{c['id']}"), me, REL["REPORTS_TO"])
-    if d["head"]:
-        edge(me, node(f"r:{d['id']}", d["head"], "role"), REL["HEADED_BY"])
-    for c in d["competences"]:
-        edge(me, node(f"c:{c['code']}", c["label"], "competence"), REL["HANDLES"])
-    for p in d["partners"]:
-        edge(me, node(f"p:{p['id']}", p["name"], "partner"), REL["PARTNERS_WITH"])
-    for t in d["territories"]:
-        edge(me, node(f"t:{t['id']}", t["name"], "territory"), REL["OPERATES_IN"])
-    for s in d["sites"]:
-        edge(me, node(f"s:{s['id']}", s["name"], "site"), REL["RUNS"])
-    return {"nodes": list(nodes.values()), "edges": edges}
-
-
-def _entity_page(request: Request, read: Callable[[Any, str], dict[str, Any] | None],
-                 html: Callable[[Any, dict[str, Any]], Response], unknown_json: str, unknown_html: str) -> Response:
+def _entity_page(request: Request, reader: Callable[[Services, str], dict[str, Any] | None],
+                 html: Callable[[dict[str, Any]], Response], unknown_json: str, unknown_html: str) -> Response:
     """A page and its JSON twin (`….json`). An unknown id is NotFound, worded for each (the app's
     handlers answer it, and an unavailable graph, as JSON for `.json` and as a French page otherwise)."""
     key, as_json = _split_json(request.path_params["id"])
-    store = _store(request)
-    data = read(store, key) if len(key) <= MAX_TEXT else None
+    data = reader(_services(request), key) if len(key) <= MAX_TEXT else None
     if data is None:
         raise NotFound(f"{unknown_json} : {key}" if as_json else unknown_html.format(key))
-    return json_page(data) if as_json else html(store, data)
+    return json_page(data) if as_json else html(data)
 
 
 def unit_page(request: Request) -> Response:
     """GET /unit/{id} (HTML) and /unit/{id}.json (its JSON twin)."""
     return _entity_page(
-        request, lambda store, uid: unit_data(store, uid, _org_rows(request, store)),
-        lambda store, u: page(request, "unit.html", title=f"{u['name']} — {u['organisation']['name']}", u=u,
-                                sources=_sources(store)),
+        request, read.unit,
+        lambda u: page(request, "unit.html", title=f"{u['name']} — {u['organisation']['name']}", u=u,
+                       sources=read.source_titles(_services(request))),
         "Unité inconnue", "Aucune unité ne porte l'identifiant « {} ».")
 
 
 # ---------------------------------------------------------------------------------------- organisation
-def org_data(store: Any, oid: str, organisations: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The organisation page (and its JSON twin), read with the queries the GraphQL API uses."""
-    org = next((o for o in organisations if o["id"] == oid), None)
-    if org is None:
-        return None
-    units = [r["unit"] for r in store.read("api_org_units", {"org": oid})]
-    heads = {r["id"]: r["role"].get("title") for r in store.read("api_unit_heads", {"ids": [u["id"] for u in units]})}
-    terr = store.read("api_territories_by_ids", {"ids": [org["territory"]]}) if org.get("territory") else []
-    sources = [r["source"] for r in store.read("api_org_sources", {"ids": [oid]})]
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for u in units:
-        children.setdefault(u.get("parent"), []).append(u)
-
-    def tree(parent: str | None, seen: frozenset[str]) -> list[dict[str, Any]]:
-        return [{"id": u["id"], "name": u["name"], "kind": u.get("kind"), "head": heads.get(u["id"]),
-                 "children": tree(u["id"], seen | {u["id"]}) if u["id"] not in seen else []}
-                for u in children.get(parent, [])]
-
-    return {"id": org["id"], "name": org["name"], "kind": org.get("kind"), "aliases": org.get("aliases") or [],
-            "territory": {"id": org["territory"], "name": terr[0]["territory"]["name"]} if terr else None,
-            "sources": [{"id": src["id"], "title": src.get("title")} for src in sources], "unit_count": len(units),
-            "chart": tree(None, frozenset())}
-
-
 def organisation_page(request: Request) -> Response:
     """GET /organisation/{id} (foldable org chart) and /organisation/{id}.json."""
     return _entity_page(
-        request, lambda store, oid: org_data(store, oid, _org_rows(request, store)),
-        lambda store, o: page(request, "organisation.html", title=f"Organigramme — {o['name']}", o=o),
+        request, read.organisation,
+        lambda o: page(request, "organisation.html", title=f"Organigramme — {o['name']}", o=o),
         "Organisation inconnue", "Aucune organisation ne porte l'identifiant « {} ».")
 
 
 def organisations_page(request: Request) -> Response:
     """GET /organisations.json — the organisations (twin of the home page's list)."""
-    return json_page({"organisations": _organisations(_store(request))})
+    return json_page({"organisations": read.organisations(_services(request))})
 
 
 # ---------------------------------------------------------------------------------------- exports
@@ -396,17 +210,15 @@ def export(request: Request) -> Response:
     org = (request.query_params.get("org") or "").strip() or None
     if fmt not in exports.FORMATS:
         raise NotFound(f"Format inconnu : {fmt} (formats : {', '.join(exports.FORMATS)}).")
-    services = getattr(request.app.state, "services", None)
-    store = _store(request)
+    services = _services(request)
     if org is not None:
-        known = sorted(o["id"] for o in _org_rows(request, store))
+        known = sorted(o["id"] for o in services.organisations())
         if org not in known:
             raise NotFound(f"Organisation inconnue : {org[:MAX_TEXT]!r}. Connues : {', '.join(known)}.")
     cache = getattr(request.app.state, "exports", None)
     if cache is None:
         cache = request.app.state.exports = exports.ExportCache()
-    version = services.version() if services is not None else None
-    body = cache.render(store, version, fmt, org, str(request.base_url))
+    body = cache.render(services.store, services.version(), fmt, org, str(request.base_url))
     name = exports.FILE_NAMES[fmt] if not org else exports.FILE_NAMES[fmt].replace("quifaitquoi", f"quifaitquoi-{org}")
     return Response(body, media_type=exports.MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
@@ -415,39 +227,17 @@ def export(request: Request) -> Response:
 
 def about_exports(request: Request) -> Response:
     """GET /export — the list of exports (HTML)."""
-    orgs = _organisations(_store(request))
+    orgs = read.organisations(_services(request))
     return page(request, "exports.html", title="Données ouvertes", orgs=orgs)
 
 
 # ---------------------------------------------------------------------------------------- sources
-def source_data(store: Any, sid: str) -> dict[str, Any] | None:
-    """A source document and every passage quoted from it (each with its anchor and the units it
-    establishes), or None for an unknown document."""
-    doc = next((r for r in store.read("web_sources") if r["id"] == sid), None)
-    if doc is None:
-        return None
-    passages: dict[str, dict[str, Any]] = {}
-    for r in store.read("web_source_passages", {"id": sid}):
-        quote = " ".join((r["quote"] or "").split())
-        if not quote:
-            continue
-        p = passages.setdefault(quote, {"id": passage_id(quote), "quote": quote, "units": []})
-        if all(u["id"] != r["unit"] for u in p["units"]):
-            p["units"].append({"id": r["unit"], "name": r["name"]})
-    orgs = store.read("web_organisations")
-    described = [r["id"] for r in store.read("api_org_sources", {"ids": [o["id"] for o in orgs]})
-                 if r["source"]["id"] == sid]
-    return {"id": doc["id"], "title": doc["title"], "file": doc["file"],
-            "organisations": [{"id": o["id"], "name": o["name"]} for o in orgs if o["id"] in described],
-            "passages": sorted(passages.values(), key=lambda p: (p["units"][0]["name"], p["quote"]))}
-
-
 def source_page(request: Request) -> Response:
     """GET /source/{id} — the passages quoted from one document (anchors #p-… linked from the answers),
     and /source/{id}.json."""
     return _entity_page(
-        request, source_data,
-        lambda store, d: page(request, "source.html", title=f"Source — {d['title']}", d=d),
+        request, read.source,
+        lambda d: page(request, "source.html", title=f"Source — {d['title']}", d=d),
         "Document inconnu", "Aucun document source ne porte l'identifiant « {} ».")
 
 
@@ -455,9 +245,8 @@ def info_page(template: str, title: str) -> Callable[[Request], Response]:
     """A page of the footer (accessibility, legal notice, data and licences)."""
     def endpoint(request: Request) -> Response:
         try:
-            store = _store(request)
-            orgs = _organisations(store)
-            sources = store.read("web_sources")
+            services = _services(request)
+            orgs, sources = read.organisations(services), read.sources(services)
         except Unavailable:  # these pages say who we are and stay readable while the graph is down
             orgs, sources = [], []
         return page(request, template, title=title, orgs=orgs, sources=sources)
