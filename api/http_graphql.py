@@ -27,14 +27,14 @@ from strawberry.exceptions import MissingQueryError
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from graph.errors import BadParameter, StoreError
+from graph.errors import BadParameter, StoreError, VersionGone
 
 from api.context import Context
 from api.jsonbody import TooDeep, dump, load
 from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSON_DEPTH, MAX_QUERY
 from api.loaders import Loaders
 from api.schema import TOO_COMPLEX
-from api.services import CACHE_BYTES, BodyCache
+from api.services import CACHE_BYTES, BodyCache, services_of
 from api.web import graphiql_page
 
 log = logging.getLogger("qfq.api")
@@ -163,12 +163,11 @@ class GraphQLHTTP:
     """The /graphql endpoint (a Starlette endpoint callable)."""
 
     def __init__(self, schema: Schema, graphiql: bool = True, cache_bytes: int = CACHE_BYTES) -> None:
-        """Error-free responses are cached (`cache_bytes` in all, 0: none). The graph only changes through
-        `qfq load`, which bumps the data version that is part of every key, so a cached response is exactly
-        what executing would give."""
+        """Error-free responses are cached (`cache_bytes` per data version, 0: none), in the request's data
+        version (graph/version.py): a cached response is exactly what executing on that graph would give."""
         self.schema = schema
         self.graphiql = graphiql  # the vendored, French GraphiQL page of api/web.py
-        self.cache = BodyCache(cache_bytes) if cache_bytes > 0 else None
+        self.cache_bytes = cache_bytes
         self.workers = LoopThreads(GRAPHQL_THREADS)
 
     async def __call__(self, request: Request) -> Response:
@@ -200,11 +199,11 @@ class GraphQLHTTP:
                                  f"ou {JSON}.")
         query, name, variables, extensions = check_params(await read_params(request))
         allowed = {OperationType.QUERY} if request.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
-        services = request.app.state.services
+        services = services_of(request)  # this request's data version: every resolver reads that graph
         # The operation alone is the key (extensions change nothing here), as a digest: see BodyCache.
-        key = (services.version(), media, request.method, query, name,
-               json.dumps(variables, sort_keys=True) if variables else None)
-        cached = self.cache.get(*key) if self.cache is not None else None
+        key = (media, request.method, query, name, json.dumps(variables, sort_keys=True) if variables else None)
+        cache = services.data.memo("cache:graphql", lambda: BodyCache(self.cache_bytes)) if self.cache_bytes else None
+        cached = cache.get(*key) if cache is not None else None
         if cached is not None:
             return Response(cached, media_type=f"{media}; charset=utf-8")
 
@@ -228,6 +227,8 @@ class GraphQLHTTP:
                                  "contient plusieurs, et qu'il corresponde à l'une d'elles.") from None
         except MissingQueryError:
             raise HttpError(400, "Paramètre « query » vide.") from None
+        if services.data.gone:  # a load removed this version's graph while a resolver read it
+            raise VersionGone(services.data.key)  # run again on the new one (api/app.py)
         errors = list(result.errors or [])
         payload: dict[str, Any] = {}
         status = 200
@@ -246,8 +247,8 @@ class GraphQLHTTP:
         if result.extensions:
             payload["extensions"] = result.extensions
         response = respond(media, status, payload)
-        if status == 200 and not errors and self.cache is not None:
-            self.cache.put(key, bytes(response.body))
+        if status == 200 and not errors and cache is not None:
+            cache.put(key, bytes(response.body))
         return response
 
 

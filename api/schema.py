@@ -18,7 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 
-from graph.errors import BadParameter, StoreError
+from graph.errors import BadParameter, StoreError, VersionGone
 
 from api.gql_query import Query
 from api.gql_types import Competence, Mission, Organisation, Partner, Role, Site, Source, Territory, Unit
@@ -48,6 +48,8 @@ class QfqSchema(strawberry.Schema):
             original = error.original_error
             if isinstance(original, BadParameter):
                 continue  # the client's input, refused with its own message
+            if isinstance(original, VersionGone):
+                continue  # the request runs again on the new graph (api/app.py)
             if isinstance(original, StoreError):
                 log.error("graphe indisponible pendant %s : %s", error.path, original)
             elif original is not None and not isinstance(original, GraphQLError):

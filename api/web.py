@@ -28,6 +28,7 @@ from lookup.engine import LookupError_
 
 from api import exports
 from api.present import passage_id, present
+from api.services import services_of
 from api.jsonbody import dump
 
 log = logging.getLogger("qfq.web")
@@ -101,34 +102,18 @@ def json_page(payload: Any, status: int = 200) -> Response:
 
 
 def _store(request: Request) -> Any:
-    store = getattr(request.app.state, "store", None)
-    if store is None:
-        from graph import open_store
-
-        store = request.app.state.store = open_store()
-    return store
+    """The request's graph: every read of one page goes to the same data version."""
+    return services_of(request).store
 
 
 def _ask(request: Request, q: str, org: str | None, commune: str | None) -> dict[str, Any]:
-    """The same answer as /api/ask (memoised services when the app has them, else the engine)."""
-    services = getattr(request.app.state, "services", None)
-    if services is not None:
-        return services.ask(q, org=org, commune=commune, limit=ANSWERS)
-    engine = getattr(request.app.state, "engine", None)
-    if engine is None:
-        from lookup.engine import Engine
-
-        engine = request.app.state.engine = Engine.from_store(_store(request))
-    return engine.ask(q, org=org, commune=commune, limit=ANSWERS)
+    """The same answer as /api/ask (memoised per data version)."""
+    return services_of(request).ask(q, org=org, commune=commune, limit=ANSWERS)
 
 
 def _org_rows(request: Request, store: Any) -> list[dict[str, Any]]:
-    """The organisations as the API knows them ({id, name, kind, aliases, territory}): from the app's
-    per-version memo when it has one, else read."""
-    services = getattr(request.app.state, "services", None)
-    if services is not None:
-        return services.organisations()
-    return [{**r["organisation"], "territory": r["territory"]} for r in store.read("api_organisations")]
+    """The organisations as the API knows them ({id, name, kind, aliases, territory}), memoised per version."""
+    return services_of(request).organisations()
 
 
 def _organisations(store: Any) -> list[dict[str, Any]]:
@@ -429,7 +414,6 @@ def export(request: Request) -> Response:
     if fmt not in exports.FORMATS:
         return json_page({"error": f"Format inconnu : {fmt} (formats : {', '.join(exports.FORMATS)}).",
                           "code": "NOT_FOUND"}, 404)
-    services = getattr(request.app.state, "services", None)
     try:
         store = _store(request)
         if org is not None:
@@ -437,11 +421,9 @@ def export(request: Request) -> Response:
             if org not in known:
                 return json_page({"error": f"Organisation inconnue : {org[:MAX_TEXT]!r}. "
                                            f"Connues : {', '.join(known)}.", "code": "NOT_FOUND"}, 404)
-        cache = getattr(request.app.state, "exports", None)
-        if cache is None:
-            cache = request.app.state.exports = exports.ExportCache()
-        version = services.version() if services is not None else None
-        body = cache.render(store, version, fmt, org, str(request.base_url))
+        services = services_of(request)
+        cache = services.data.memo("exports", exports.ExportCache)  # the exports of this data version
+        body = cache.render(store, services.version(), fmt, org, str(request.base_url))
     except exports.ExportError as exc:
         return json_page({"error": str(exc), "code": "NOT_FOUND"}, 404)
     except BadParameter as exc:

@@ -30,6 +30,11 @@ class UnknownQuery(StoreError):
     """A query name with no file in queries/."""
 
 
+class VersionGone(Exception):
+    """The graph a request was reading has been replaced by a load and removed. Not a StoreError: nothing is
+    wrong with the store, the request is run again, as a whole, on the new graph (api/app.py)."""
+
+
 def mentions_disk_full(text: str) -> bool:
     return any(mark in text for mark in DISK_FULL_MARKS)
 
