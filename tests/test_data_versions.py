@@ -81,6 +81,46 @@ def test_a_request_is_run_again_on_the_new_version_with_its_body(loaded_store: A
     assert res.status_code == 200 and res.text == "2 le corps" and calls == [b"le corps"] * 2
 
 
+class ReplacedOnce:
+    """The real store, where a load replaces the graph the first time `query` is read: that read raises
+    VersionGone and the pointer moves on (to the same data, under a new key)."""
+
+    def __init__(self, store: Any, query: str) -> None:
+        self._store, self.query, self.moved = store, query, False
+
+    def active_key(self) -> str:
+        return self._store.active_key() + ("'" if self.moved else "")
+
+    def pinned(self, key: str) -> Any:
+        real, outer = self._store.pinned(self._store.active_key()), self
+
+        class View:
+            def read(self, name: str, params: Any = None) -> Any:
+                if name == outer.query and not outer.moved:
+                    outer.moved = True
+                    raise VersionGone(key)
+                return real.read(name, params)
+
+        return View()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+@pytest.mark.parametrize("kind", ["graphql", "unit"])
+def test_graphql_and_pages_answer_whole_from_the_new_graph(loaded_store: Any, kind: str) -> None:
+    store = ReplacedOnce(loaded_store, "api_unit_children")
+    with TestClient(create_app(store)) as c:
+        if kind == "graphql":
+            res = c.post("/graphql", json={"query": '{ unit(id: "%s") { name children { name } } }' % UNIT})
+            body = res.json()
+            assert "errors" not in body and body["data"]["unit"]["children"]
+        else:
+            res = c.get(f"/unit/{UNIT}.json")
+            assert res.json()["children"]
+    assert res.status_code == 200 and store.moved
+
+
 @dataclass
 class Seen:
     kind: str
