@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,7 +91,7 @@ class Services:
 
     @property
     def engine(self) -> Engine:
-        return self.data.memo("engine", lambda: Engine(self.data))
+        return self.data.memo("engine", lambda: Engine(weakref.proxy(self.data)))  # see DataVersion.memo
 
     def version(self) -> str | None:
         """The loaded data version (None when the graph is empty)."""

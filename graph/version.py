@@ -45,7 +45,10 @@ class DataVersion:
             raise
 
     def memo(self, name: str, build: Callable[[], T]) -> T:
-        """The object `name` of this version, built once (concurrent callers wait for the first build)."""
+        """The object `name` of this version, built once (concurrent callers wait for the first build).
+
+        An object that reads the graph holds this version through `weakref.proxy`: a reference cycle would
+        keep an old version (and its index) alive for ever, the collector being frozen (lookup/engine.py)."""
         if name in self._memo:
             return self._memo[name]  # type: ignore[no-any-return]
         with self._guard:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from typing import Any
 
 from cachetools import LRUCache
@@ -148,7 +149,7 @@ def default_engine() -> Engine:
 
             _versions = Versions(open_store())
     dv = _versions.current()
-    return dv.memo("engine", lambda: Engine(dv))
+    return dv.memo("engine", lambda: Engine(weakref.proxy(dv)))  # see DataVersion.memo
 
 
 def ask(question: str, org: str | None = None, commune: str | None = None, limit: int = 5) -> dict:

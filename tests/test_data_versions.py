@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,9 @@ def test_a_request_reading_a_replaced_graph_is_told_so_not_answered_empty(loaded
     assert after.key != before.key and after.version == before.version
     assert Services(after).engine is not services.engine
     assert after.read("api_units_by_ids", {"ids": [UNIT]})[0]["unit"]["name"] == RENAMED[0]
+    gone = weakref.ref(before)
+    del before, services
+    assert gone() is None  # freed with its last reader, its index and caches with it (no reference cycle)
 
 
 def test_a_request_is_run_again_on_the_new_version_with_its_body(loaded_store: Any) -> None:
