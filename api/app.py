@@ -16,11 +16,12 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph import open_store
-from graph.errors import QfqError, Unavailable
+from graph.errors import QfqError, Unavailable, VersionGone
 from graph.store import Store
-from lookup.engine import Engine
+from graph.version import Versions
 
 from api.accesslog import AccessLogMiddleware
 from api.errors import problem
@@ -28,7 +29,7 @@ from api.http_graphql import JSON, GraphQLView, negotiate, respond
 from api.limits import MAX_BODY, BodyLimitMiddleware, CleanTargetMiddleware
 from api.rest import error, rest_routes
 from api.schema import build_schema
-from api.services import CACHE_BYTES, Services
+from api.services import CACHE_BYTES, REQUEST_KEY, Services
 from api.web import error_page, problem_page, web_routes
 
 log = logging.getLogger("qfq.api")
@@ -40,25 +41,26 @@ def cors_origins(env: dict[str, str] | None = None) -> list[str]:
     return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
 
 
-def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: list[str] | None = None,
-               max_body: int = MAX_BODY, cache: bool = True) -> Starlette:
+def create_app(store: Store | None = None, *, cors: list[str] | None = None, max_body: int = MAX_BODY,
+               cache: bool = True) -> Starlette:
     """Build the app. Without `store`, the configured one (QFQ_GRAPH_URL / embedded) is opened at startup
-    and closed at shutdown. Serving never loads data: that is `qfq load`. Answers (lookup results and
+    and closed at shutdown. Serving never loads data: that is `qfq load`. Each request reads one data
+    version, the one current when it first reads (graph/version.py); answers (lookup results and
     error-free GraphQL responses) are memoised per data version unless `cache` is False."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         own = store is None
         st = store if store is not None else await run_in_threadpool(open_store)
-        engine = Engine.from_store(st)
-        services = Services(st, engine, check_every=version_check, cache_bytes=CACHE_BYTES if cache else 0)
-        app.state.store, app.state.engine, app.state.services = st, engine, services
+        app.state.store, app.state.versions = st, Versions(st)
+        app.state.cache_bytes = CACHE_BYTES if cache else 0
         try:
-            version = services.version()
-            engine.index()  # build the lookup index now rather than on the first question
-            if version is None:
+            services = Services(app.state.versions.current(), app.state.cache_bytes)
+            services.engine.index()  # build the lookup index now rather than on the first question
+            services.organisations()
+            if services.version() is None:
                 log.warning("le graphe est vide : lancez « qfq load » pour y charger les données")
-        except Unavailable as exc:
+        except (Unavailable, VersionGone) as exc:
             log.error("graphe indisponible au démarrage : %s", exc)
         gc.collect()
         gc.freeze()  # the long-lived objects built so far (schema, index) leave the collector's scans
@@ -83,8 +85,54 @@ def create_app(store: Store | None = None, *, version_check: float = 2.0, cors: 
                                      allow_headers=["content-type", "accept"], max_age=600))
     middleware.append(Middleware(BodyLimitMiddleware, limit=max_body))
     middleware.append(Middleware(CleanTargetMiddleware))
+    middleware.append(Middleware(OneVersion))
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                      exception_handlers={HTTPException: _http_error, QfqError: _product_error, Exception: _crash})
+
+
+class OneVersion:
+    """Runs a request again, from the start and on the new data version, when a load removed the graph it
+    was reading (VersionGone): its answer then comes from one version, never a mix of two and never an
+    empty graph taken for a missing entity. The request body (bounded by BodyLimitMiddleware) is replayed."""
+
+    ATTEMPTS = 3  # a load takes seconds: the second attempt reads the new graph
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received: list[Message] = []
+        started = False
+
+        async def record(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        for attempt in range(self.ATTEMPTS):
+            replay = list(received)
+
+            async def receive_again() -> Message:
+                if replay:
+                    return replay.pop(0)
+                message = await receive()
+                received.append(message)
+                return message
+
+            scope.pop(REQUEST_KEY, None)  # pin the version again
+            try:
+                await self.app(scope, receive_again, record)
+                return
+            except VersionGone:
+                if started:
+                    raise
+                log.info("graphe remplacé pendant %s %s : requête relancée", scope["method"], scope["path"])
+        # Replaced at every attempt: for the client, the graph is unavailable for now, said as any Unavailable.
+        unavailable = Unavailable(f"graphe remplacé {self.ATTEMPTS} fois pendant {scope['method']} {scope['path']}")
+        await (await _product_error(Request(scope, receive), unavailable))(scope, receive, send)
 
 
 def _wants_json(request: Request) -> bool:

@@ -29,12 +29,14 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from graph.errors import VersionGone
+
 from api.context import Context
 from api.jsonbody import TooDeep, dump, load
 from api.limits import GRAPHQL_SECONDS, GRAPHQL_THREADS, MAX_EXTENSIONS, MAX_JSON_DEPTH, MAX_QUERY
 from api.loaders import Loaders
 from api.schema import TOO_COMPLEX
-from api.services import CACHE_BYTES, BodyCache
+from api.services import CACHE_BYTES, BodyCache, services_of
 from api.web import graphiql_page
 from api.workers import LoopThreads
 
@@ -68,6 +70,7 @@ class Exchange(Response):
 
     media: str = JSON
     key: tuple[Any, ...] | None = None
+    cache: BodyCache | None = None  # the response cache of the request's data version
     cacheable: bool = False
 
 
@@ -181,11 +184,10 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
     """The /graphql endpoint (an ASGI app mounted by api/app.py)."""
 
     def __init__(self, schema: Schema, cache_bytes: int = CACHE_BYTES) -> None:
-        """Error-free responses are cached (`cache_bytes` in all, 0: none). The graph only changes through
-        `qfq load`, which bumps the data version that is part of every key, so a cached response is exactly
-        what executing would give."""
+        """Error-free responses are cached (`cache_bytes` per data version, 0: none), in the request's data
+        version (graph/version.py): a cached response is exactly what executing on that graph would give."""
         super().__init__(schema, graphql_ide="graphiql", subscription_protocols=())
-        self.cache = BodyCache(cache_bytes) if cache_bytes > 0 else None
+        self.cache_bytes = cache_bytes
         self.workers = LoopThreads(GRAPHQL_THREADS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -203,7 +205,7 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
 
     # -- what the request is ----------------------------------------------------------------------
     async def get_context(self, request: Any, response: Any) -> Context:
-        services = request.app.state.services
+        services = services_of(request)  # this request's data version: every resolver reads that graph
         return Context(services=services, loaders=Loaders(services.store), request=request)
 
     async def get_sub_response(self, request: Any) -> Exchange:
@@ -243,9 +245,12 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
         allowed = {OperationType.QUERY} if method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
         # The operation alone is the key (extensions change nothing here), as a digest: see BodyCache.
         variables = request_data.variables
-        sub_response.key = (context.services.version(), sub_response.media, method, request_data.query,
-                            request_data.operation_name, json.dumps(variables, sort_keys=True) if variables else None)
-        cached = self.cache.get(*sub_response.key) if self.cache is not None else None
+        data = context.services.data
+        sub_response.cache = data.memo("cache:graphql", lambda: BodyCache(self.cache_bytes)) \
+            if self.cache_bytes > 0 else None  # this data version's responses
+        sub_response.key = (sub_response.media, method, request_data.query, request_data.operation_name,
+                            json.dumps(variables, sort_keys=True) if variables else None)
+        cached = sub_response.cache.get(*sub_response.key) if sub_response.cache is not None else None
         if cached is not None:
             raise _Cached(cached)
 
@@ -256,7 +261,7 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
                                              operation_extensions=request_data.extensions)
 
         try:
-            return await self.workers.run(execute, GRAPHQL_SECONDS)  # type: ignore[no-any-return]
+            result = await self.workers.run(execute, GRAPHQL_SECONDS)
         except TimeoutError:
             raise HttpError(503, f"Requête interrompue : plus de {GRAPHQL_SECONDS:g} s de calcul. Demandez moins "
                                  "de champs ou de listes imbriquées, ou réessayez plus tard.",
@@ -269,6 +274,9 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
                                  "contient plusieurs, et qu'il corresponde à l'une d'elles.") from None
         except MissingQueryError:
             raise HttpError(400, "Paramètre « query » vide.") from None
+        if data.gone:  # a load removed this version's graph while a resolver read it
+            raise VersionGone(data.key)  # an internal signal: api/app.py runs the request again on the new one
+        return result  # type: ignore[no-any-return]
 
     # -- answering --------------------------------------------------------------------------------
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -297,6 +305,6 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
 
     def create_response(self, response_data: Any, sub_response: Exchange) -> Response:  # type: ignore[override]
         response = respond(sub_response.media, sub_response.status_code or 200, response_data)
-        if sub_response.cacheable and sub_response.key is not None and self.cache is not None:
-            self.cache.put(sub_response.key, bytes(response.body))
+        if sub_response.cacheable and sub_response.key is not None and sub_response.cache is not None:
+            sub_response.cache.put(sub_response.key, bytes(response.body))
         return response

@@ -13,7 +13,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from graph.store import Store
+from graph.store import Reader
 
 Row = dict[str, Any]
 
@@ -53,7 +53,7 @@ class Loaders:
     """The loaders of one GraphQL request, made on first use (`loaders.missions.load(unit_id)`);
     their caches live as long as the request."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Reader) -> None:
         self.store = store
         self.hinted: set[str] = set()
         self.reads = 0

@@ -1,7 +1,8 @@
 """The read model: what the web pages and their JSON twins read, through the services GraphQL reads with.
 
-Each function takes the app's `Services` (its store, per-version organisations and memoised answers)
-and returns plain dicts: a page renders them, its `.json` twin serialises them as they are. The search
+Each function takes the request's `Services` (its data version, pinned: all the reads of one page go to
+one graph, with that version's organisations and memoised answers) and returns plain dicts: a page
+renders them, its `.json` twin serialises them as they are. The search
 asks the same `Services.ask` as GraphQL's whoHandles and /api/ask; organisations resolve through the
 same per-version `Services.organisations`; units, charts and sources are read with the `api_*` queries
 GraphQL's loaders batch. Errors are the product's (graph.errors), answered by the app's handlers.
@@ -32,9 +33,8 @@ def source_titles(services: Services) -> dict[str, str]:
 
 
 def loaded_at(services: Services) -> str | None:
-    """When the data was loaded (ISO timestamp), None for an empty graph."""
-    meta = services.store.read("meta")
-    return meta[0].get("loaded_at") if meta else None
+    """When the data was loaded (ISO timestamp), None for an empty graph: read once with the version."""
+    return services.data.loaded_at
 
 
 def _communes(services: Services, prefix: str, org: str, limit: int) -> list[dict[str, Any]]:

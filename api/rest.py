@@ -13,6 +13,7 @@ from graph.errors import BadInput, Unavailable
 
 from api.jsonbody import dump
 from api.limits import MAX_ANSWERS, MAX_TEXT
+from api.services import services_of
 
 log = logging.getLogger("qfq.api")
 
@@ -29,9 +30,9 @@ def error(status: int, message: str, code: str = "BAD_INPUT") -> Response:
 async def ask(request: Request) -> Response:
     """GET /api/ask?q=…&org=…&commune=…&limit=… → ranked units. Bad input (400), an unknown organisation
     (404) and an unavailable graph (503) are raised, and answered by the app's exception handlers."""
-    services = request.app.state.services
+    services = services_of(request)  # this request's data version
     raw = request.scope.get("query_string", b"")
-    body = services.answer_for_query(raw)  # reads the data version now and then
+    body = services.answer_for_query(raw)
     if body is not None:
         return Response(body, media_type="application/json; charset=utf-8")
     qp = request.query_params
@@ -64,21 +65,22 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """Ready when the store answers and holds loaded data; reports the data version (503 otherwise)."""
+    """Ready when the store answers and holds loaded data; reports the data version the next requests read
+    (503 otherwise)."""
     store = getattr(request.app.state, "store", None)
     if store is None:
         return json_response({"status": "unavailable", "reason": "graphe non ouvert"}, 503)
     try:
         if not store.ping():
             return json_response({"status": "unavailable", "reason": "graphe injoignable"}, 503)
-        meta = store.read("meta")
+        data = services_of(request).data  # the version this request (and the next ones) read
     except Unavailable as exc:  # a probe's answer, not an error: the reason is part of its JSON
         log.warning("readyz : %s", exc)
         return json_response({"status": "unavailable", "reason": "graphe injoignable"}, 503)
-    if not meta or not meta[0].get("version"):
+    if not data.version:
         return json_response({"status": "empty", "reason": "aucune donnée chargée : lancez « qfq load »"}, 503)
-    return json_response({"status": "ready", "data_version": meta[0]["version"],
-                          "loaded_at": meta[0].get("loaded_at"), "backend": store.backend})
+    return json_response({"status": "ready", "data_version": data.version, "loaded_at": data.loaded_at,
+                          "backend": store.backend})
 
 
 def rest_routes() -> list[Route]:

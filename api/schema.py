@@ -18,7 +18,7 @@ from strawberry.extensions import (
 from strawberry.schema.schema import validate_document
 from strawberry.types import ExecutionContext
 
-from graph.errors import QfqError
+from graph.errors import QfqError, VersionGone
 
 from api.gql_query import Query
 from api.gql_types import Competence, Mission, Organisation, Partner, Role, Site, Source, Territory, Unit
@@ -47,7 +47,8 @@ class QfqSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             original = error.original_error
-            if original is not None and not isinstance(original, (GraphQLError, QfqError)):
+            # VersionGone: not an error, the request runs again on the new graph (api/http_graphql.py, api/app.py)
+            if original is not None and not isinstance(original, (GraphQLError, QfqError, VersionGone)):
                 log.error("erreur inattendue sur %s", error.path, exc_info=original)
 
 

@@ -1,18 +1,18 @@
-"""What the app shares between requests: the store, the lookup engine and small per-version caches."""
+"""What a request reads through (its data version, pinned) and the per-version answer caches."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import threading
-import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
 from cachetools import LRUCache
 from rapidfuzz import fuzz, process
 
-from graph.store import Store
+from graph.version import DataVersion, Versions
 from lookup.engine import Engine
 from lookup.text import fold
 
@@ -77,51 +77,42 @@ def cache_key(*parts: Any) -> bytes:
 
 @dataclass
 class Services:
-    """One per app. The graph only changes through `qfq load`, which bumps the data version: caches
-    are keyed by that version, re-read at most every `check_every` seconds."""
+    """What one request reads through: its data version (every read goes to that one graph) and the
+    objects built from that version (lookup engine, answer caches, organisation and search catalogues),
+    kept in the DataVersion and dropped with it when a load brings a new one (graph/version.py)."""
 
-    store: Store
-    engine: Engine
-    check_every: float = 2.0
-    cache_bytes: int = CACHE_BYTES  # 0: no answer cache
-    _version: str | None = None
-    _checked: float = -1e9
-    _orgs: OrgIndex = field(default_factory=lambda: OrgIndex([]))
-    _answers: BodyCache = field(init=False)
-    _by_query: BodyCache = field(init=False)  # /api/ask: raw query string → body
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _catalog_version: str | None = None
-    _items: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    _names: list[str] = field(default_factory=list)
-    _owners: list[tuple[int]] = field(default_factory=list)
+    data: DataVersion
+    cache_bytes: int = CACHE_BYTES  # per cache, worker and version; 0: no answer cache
 
-    def __post_init__(self) -> None:
-        self._answers = BodyCache(self.cache_bytes)
-        self._by_query = BodyCache(self.cache_bytes)
+    @property
+    def store(self) -> DataVersion:
+        """Read-only access to this request's graph."""
+        return self.data
+
+    @property
+    def engine(self) -> Engine:
+        return self.data.memo("engine", lambda: Engine(weakref.proxy(self.data)))  # see DataVersion.memo
 
     def version(self) -> str | None:
         """The loaded data version (None when the graph is empty)."""
-        now = time.monotonic()
-        if now - self._checked >= self.check_every:
-            meta = self.store.read("meta")
-            version = meta[0]["version"] if meta else None
-            with self._lock:
-                if version != self._version or not self._orgs.orgs:
-                    self._orgs = OrgIndex({**r["organisation"], "territory": r["territory"]}
-                                          for r in self.store.read("api_organisations"))
-                    self._answers.clear()
-                    self._by_query.clear()
-                self._version, self._checked = version, now
-        return self._version
+        return self.data.version
+
+    def cache(self, name: str) -> BodyCache | None:
+        """This version's answer cache `name` (None when caching is off)."""
+        if self.cache_bytes <= 0:
+            return None
+        return self.data.memo(f"cache:{name}", lambda: BodyCache(self.cache_bytes))
+
+    def _orgs(self) -> OrgIndex:
+        return self.data.memo("orgs", lambda: OrgIndex({**r["organisation"], "territory": r["territory"]}
+                                                       for r in self.data.read("api_organisations")))
 
     def organisations(self) -> list[dict[str, Any]]:
-        self.version()
-        return self._orgs.orgs
+        return self._orgs().orgs
 
     def org(self, text: str) -> dict[str, Any]:
         """Resolve a forgiving organisation argument (raises NotFound)."""
-        self.version()
-        return self._orgs.resolve(text)
+        return self._orgs().resolve(text)
 
     def ask(self, question: str, org: str | None = None, commune: str | None = None,
             limit: int = 5) -> dict[str, Any]:
@@ -137,67 +128,88 @@ class Services:
              limit: int) -> tuple[dict[str, Any] | None, bytes]:
         """(answer, its JSON) on a miss, (None, JSON) on a hit."""
         org_id = self.org(org)["id"] if org else None
-        key = (self.version(), question, org_id, commune, limit)
-        body = self._answers.get(*key)
+        key = (question, org_id, commune, limit)
+        answers = self.cache("answers")
+        body = answers.get(*key) if answers is not None else None
         if body is not None:
             return None, body
         res = self.engine.ask(question, org=org_id, commune=commune, limit=limit)
         body = dump(res)
-        # The engine checks the data version on its own 2 s clock: right after a load it may still answer
-        # from the previous index. Such an answer is served but not kept under the new version's key.
-        if self.cache_bytes > 0 and self.engine.index().version == key[0]:
-            self._answers.put(key, body)
+        if answers is not None:
+            answers.put(key, body)
         return res, body
 
     def answer_for_query(self, query_string: bytes) -> bytes | None:
         """The /api/ask body already served for exactly this query string (and data version): a repeated
         request skips even the parsing of its parameters."""
-        if self.cache_bytes <= 0 or len(query_string) > MAX_KEYED_QUERY:
+        by_query = self.cache("by_query")
+        if by_query is None or len(query_string) > MAX_KEYED_QUERY:
             return None
-        return self._by_query.get(self.version(), query_string)
+        return by_query.get(query_string)
 
     def keep_answer_for_query(self, query_string: bytes, names: set[str], body: bytes) -> None:
         """Remember the body for this query string only when it holds the known parameters (`names`)
-        and is short: unknown or padded parameters would each be an entry for the same answer. An answer
-        from the previous index just after a load is not kept (see _ask)."""
-        if self.cache_bytes > 0 and len(query_string) <= MAX_KEYED_QUERY and names <= ASK_PARAMETERS:
-            key = (self.version(), query_string)
-            if self.engine.index().version == key[0]:
-                self._by_query.put(key, body)
+        and is short: unknown or padded parameters would each be an entry for the same answer."""
+        by_query = self.cache("by_query")
+        if by_query is not None and len(query_string) <= MAX_KEYED_QUERY and names <= ASK_PARAMETERS:
+            by_query.put((query_string,), body)
 
     # -- search ---------------------------------------------------------------------------------
     def search(self, text: str, first: int) -> list[tuple[float, str, str, dict[str, Any]]]:
         """(score 0-100, kind, label, row) of the nodes whose names best match `text`."""
-        names, owners = self._catalog()
+        catalog = self.data.memo("catalog", self._catalog)
         query = fold(text).strip()
         if not query:
             return []
         best: dict[int, float] = {}
         scorer = fuzz.token_set_ratio if len(query) <= 4 else fuzz.WRatio  # short: acronyms, whole words
-        for _name, score, i in process.extract(query, names, scorer=scorer, limit=first * 4, score_cutoff=60):
-            owner = owners[i][0]
+        for _name, score, i in process.extract(query, catalog.names, scorer=scorer, limit=first * 4,
+                                               score_cutoff=60):
+            owner = catalog.owners[i]
             best[owner] = max(best.get(owner, 0.0), float(score))
-        items = self._items
+        items = catalog.items
         ranked = sorted(best.items(), key=lambda kv: (-kv[1], items[kv[0]][1]))[:first]
         return [(round(s, 1), items[o][0], items[o][1], items[o][2]) for o, s in ranked]
 
-    def _catalog(self) -> tuple[list[str], list[tuple[int]]]:
-        version = self.version()
-        if self._catalog_version != version or not self._items:
-            items: list[tuple[str, str, dict[str, Any]]] = []
-            items += [("Organisation", o["name"], o) for o in self.organisations()]
-            items += [("Unit", r["unit"]["name"], r["unit"])
-                      for r in self.store.read("api_units", {"org": None, "kind": None})]
-            items += [("Competence", r["competence"]["label"], r["competence"])
-                      for r in self.store.read("api_competences")]
-            items += [("Partner", r["partner"]["name"], r["partner"]) for r in self.store.read("api_partners")]
-            names: list[str] = []
-            owners: list[tuple[int]] = []
-            for i, (_kind, label, row) in enumerate(items):
-                for n in {label, *(row.get("aliases") or []), *(row.get("acronyms") or [])}:
-                    names.append(fold(n))
-                    owners.append((i,))
-            with self._lock:
-                self._items, self._names, self._owners = items, names, owners
-                self._catalog_version = version
-        return self._names, self._owners
+    def _catalog(self) -> Catalog:
+        items: list[tuple[str, str, dict[str, Any]]] = []
+        items += [("Organisation", o["name"], o) for o in self.organisations()]
+        items += [("Unit", r["unit"]["name"], r["unit"])
+                  for r in self.data.read("api_units", {"org": None, "kind": None})]
+        items += [("Competence", r["competence"]["label"], r["competence"])
+                  for r in self.data.read("api_competences")]
+        items += [("Partner", r["partner"]["name"], r["partner"]) for r in self.data.read("api_partners")]
+        catalog = Catalog(items)
+        for i, (_kind, label, row) in enumerate(items):
+            for n in {label, *(row.get("aliases") or []), *(row.get("acronyms") or [])}:
+                catalog.names.append(fold(n))
+                catalog.owners.append(i)
+        return catalog
+
+
+@dataclass
+class Catalog:
+    """The search's names of one data version: each folded name and the item it names."""
+
+    items: list[tuple[str, str, dict[str, Any]]]  # (kind, label, row)
+    names: list[str] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)  # names[i] names items[owners[i]]
+
+
+REQUEST_KEY = "qfq.services"  # where a request keeps its Services (in its ASGI scope)
+
+
+def services_of(request: Any) -> Services:
+    """The request's Services, pinned to the data version current at its first use: every later read of
+    the request goes to the same graph (api/app.py re-runs it if a load removes that graph meanwhile)."""
+    services = request.scope.get(REQUEST_KEY)
+    if services is None:
+        state = request.app.state
+        versions = getattr(state, "versions", None)
+        if versions is None:  # routes mounted without create_app's lifespan
+            from graph import open_store
+
+            versions = state.versions = Versions(open_store())
+        services = request.scope[REQUEST_KEY] = Services(versions.current(),
+                                                         getattr(state, "cache_bytes", CACHE_BYTES))
+    return services  # type: ignore[no-any-return]

@@ -31,7 +31,7 @@ from api.errors import Problem
 from api.jsonbody import dump
 from api.limits import MAX_TEXT
 from api.present import passage_id, present
-from api.services import Services
+from api.services import Services, services_of
 
 log = logging.getLogger("qfq.web")
 HERE = Path(__file__).resolve().parent
@@ -101,8 +101,9 @@ def json_page(payload: Any, status: int = 200) -> Response:
 
 
 def _services(request: Request) -> Services:
-    """The app's services (api/app.py's lifespan): every page reads through them, as GraphQL does."""
-    return request.app.state.services  # type: ignore[no-any-return]
+    """The request's services, pinned to one data version (api/services.py): every page reads through
+    them, as GraphQL does, and all the reads of one page go to the same graph."""
+    return services_of(request)
 
 
 PROBLEM_TITLES = {400: "Requête impossible", 404: "Page introuvable", 503: "Service momentanément indisponible"}
@@ -215,9 +216,7 @@ def export(request: Request) -> Response:
         known = sorted(o["id"] for o in services.organisations())
         if org not in known:
             raise NotFound(f"Organisation inconnue : {org[:MAX_TEXT]!r}. Connues : {', '.join(known)}.")
-    cache = getattr(request.app.state, "exports", None)
-    if cache is None:
-        cache = request.app.state.exports = exports.ExportCache()
+    cache = services.data.memo("exports", exports.ExportCache)  # the exports of this data version
     body = cache.render(services.store, services.version(), fmt, org, str(request.base_url))
     name = exports.FILE_NAMES[fmt] if not org else exports.FILE_NAMES[fmt].replace("quifaitquoi", f"quifaitquoi-{org}")
     return Response(body, media_type=exports.MEDIA_TYPES[fmt],

@@ -49,6 +49,13 @@ class BadParameter(BadInput, StoreError):
     """A query parameter the store cannot carry faithfully (refused before it is sent): the client's input."""
 
 
+class VersionGone(Exception):
+    """The graph a request was reading has been replaced by a load and removed. An internal signal, outside
+    the vocabulary above (neither a QfqError nor a StoreError): nothing is wrong, no user ever reads it; the
+    request is run again, as a whole, on the new graph (api/app.py's OneVersion, which says Unavailable
+    only if the graph is replaced at every attempt)."""
+
+
 def mentions_disk_full(text: str) -> bool:
     return any(mark in text for mark in DISK_FULL_MARKS)
 

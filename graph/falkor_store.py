@@ -15,7 +15,7 @@ from typing import Any
 import falkordb
 import redis
 
-from graph.errors import StoreError, StoreUnavailable, disk_full, mentions_disk_full
+from graph.errors import StoreError, StoreUnavailable, VersionGone, disk_full, mentions_disk_full
 from graph.store import Row, query_text
 from graph.values import check_params, to_plain
 
@@ -70,6 +70,12 @@ class FalkorStore:
         name = self._call(lambda: self._conn.get(self._pointer))
         return name.decode() if isinstance(name, bytes) else (name or self.graph)
 
+    active_key = active_graph
+
+    def pinned(self, key: str) -> "_Pinned":
+        """Reads of graph `key` only: VersionGone once a load has replaced and removed it."""
+        return _Pinned(self, key)
+
     def _call(self, fn: Callable[[], Any]) -> Any:
         """Run one client call; a lost connection restarts the embedded server once, else is reported;
         a write refused for a full disk (MISCONF, with `appendfsync everysec`) is « disque plein »."""
@@ -123,6 +129,8 @@ class FalkorStore:
                              else self._graph(graph).ro_query(cypher, clean))
         except redis.ResponseError as exc:
             if not write and "empty key" in str(exc):
+                if graph != self.graph:  # a load's graph, removed by the next load
+                    raise VersionGone(f"{graph} a été remplacé par un chargement") from None
                 return []  # nothing loaded yet: an empty graph answers nothing
             raise StoreError(f"Requête refusée par FalkorDB : {exc}") from None
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
@@ -230,6 +238,32 @@ class FalkorStore:
             self._conn.close()
         except (redis.RedisError, OSError):
             pass
+
+
+class _Pinned:
+    """A read-only store on one graph key (a request's data version, graph/version.py)."""
+
+    def __init__(self, store: FalkorStore, graph: str) -> None:
+        self._store = store
+        self.graph = graph
+        self.backend, self.description, self.recovered = store.backend, store.description, store.recovered
+
+    def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._store._run(self.graph, query_text(name), params, write=False)
+
+    def run_text(self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False) -> list[Row]:
+        if write:
+            raise StoreError("Écriture refusée : cette vue du graphe est en lecture seule.")
+        return self._store._run(self.graph, cypher, params, write=False)
+
+    def active_key(self) -> str:
+        return self.graph
+
+    def pinned(self, key: str) -> "_Pinned":
+        return self._store.pinned(key)
+
+    def ping(self) -> bool:
+        return self._store.ping()
 
 
 class _StagedWriter:

@@ -88,6 +88,15 @@ class Neo4jStore:
         except nx.Neo4jError as exc:
             raise StoreError(f"Chargement refusé par Neo4j : {_cause(exc)} ; le graphe précédent est intact.") from None
 
+    def active_key(self) -> str:
+        """The loaded data version and load time: a load commits in one transaction, in place, so there is
+        no older graph to pin; a request's reads may straddle a load's commit (FalkorDB's may not)."""
+        meta = self.read("meta")
+        return f"{meta[0]['version']}@{meta[0].get('loaded_at')}" if meta else ""
+
+    def pinned(self, key: str) -> "Neo4jStore":
+        return self
+
     def ping(self) -> bool:
         try:
             self._driver.verify_connectivity()

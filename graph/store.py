@@ -1,7 +1,8 @@
 """The one store interface the product uses, whatever the backend.
 
 `read`/`write` run a named query from queries/ with parameters and return plain values;
-`replace()` gives a writer whose batches become visible all at once, or not at all.
+`replace()` gives a writer whose batches become visible all at once, or not at all; `active_key()` names
+the graph readers use now and `pinned(key)` reads that graph only (graph/version.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ class Writer(Protocol):
     def write_text(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
 
 
+class Reader(Protocol):
+    """Read-only access: what a request's DataVersion reads through."""
+
+    def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+
 class Store(Protocol):
     backend: str
     description: str
@@ -36,6 +43,10 @@ class Store(Protocol):
     def run_text(self, cypher: str, params: Mapping[str, Any] | None = None, write: bool = False) -> list[Row]: ...
 
     def replace(self) -> AbstractContextManager[Writer]: ...
+
+    def active_key(self) -> str: ...
+
+    def pinned(self, key: str) -> Reader: ...
 
     def ping(self) -> bool: ...
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import gc
 import threading
-import time
+import weakref
 from typing import Any
 
 from cachetools import LRUCache
+
+from graph.version import Versions, pin
 
 from lookup.candidates import retrieve
 from lookup.errors import QuestionTooLong, UnknownCommune, UnknownOrganisation
@@ -44,13 +46,12 @@ EMPTY_QUESTION = "La question est vide : écrivez par exemple « qui s'occupe du
 
 
 class Engine:
-    """Holds the index and rebuilds it when the graph's data version changes."""
+    """Answers from the index of one data version, built on first use. It never looks for a newer load:
+    the app keeps one engine per DataVersion (graph/version.py), a CLI command one for its run."""
 
-    def __init__(self, store: Any = None, index: Index | None = None, check_every: float = 2.0) -> None:
-        self._store = store
+    def __init__(self, store: Any = None, index: Index | None = None) -> None:
+        self._store = store  # read-only access to one version's graph (a DataVersion), or None
         self._index = index
-        self._checked = 0.0
-        self._check_every = check_every
         self._lock = threading.Lock()
         self._contacts: LRUCache[str, dict | None] = LRUCache(maxsize=4096)
         self._contact_lock = threading.Lock()
@@ -59,22 +60,17 @@ class Engine:
 
     @classmethod
     def from_store(cls, store: Any) -> Engine:
-        return cls(store=store)
+        """An engine on the version of `store` current now (all its reads go to that graph)."""
+        return cls(store=pin(store))
 
     def index(self) -> Index:
-        """The current index, rebuilt if the graph was reloaded since it was built."""
-        if self._store is None:
-            assert self._index is not None
-            return self._index
-        if self._index is not None and time.monotonic() - self._checked < self._check_every:
+        """The index of this engine's version (built by the first caller; the others wait for it)."""
+        if self._index is not None:
             return self._index
         with self._lock:
-            meta = self._store.read("meta")
-            version = meta[0]["version"] if meta else None
-            self._checked = time.monotonic()
-            if self._index is None or self._index.version != version:
-                self._index = build_index(read_records(self._store), version)
-                self._contacts.clear()
+            if self._index is None:
+                meta = self._store.read("meta")
+                self._index = build_index(read_records(self._store), meta[0]["version"] if meta else None)
                 _settle()
             return self._index
 
@@ -140,19 +136,20 @@ def _settle() -> None:
     gc.freeze()
 
 
-_default: Engine | None = None
+_versions: Versions | None = None
 _default_lock = threading.Lock()
 
 
 def default_engine() -> Engine:
-    """One engine per process on the configured store (QFQ_GRAPH_URL / embedded)."""
-    global _default
+    """The engine of the current data version of the configured store (QFQ_GRAPH_URL / embedded)."""
+    global _versions
     with _default_lock:
-        if _default is None:
+        if _versions is None:
             from graph import open_store
 
-            _default = Engine.from_store(open_store())
-        return _default
+            _versions = Versions(open_store())
+    dv = _versions.current()
+    return dv.memo("engine", lambda: Engine(weakref.proxy(dv)))  # see DataVersion.memo
 
 
 def ask(question: str, org: str | None = None, commune: str | None = None, limit: int = 5) -> dict:

@@ -18,9 +18,12 @@ from typing import Any
 import httpx
 import pytest
 
+from exports import ExportCache
+
 from api.app import create_app
 from api.limits import MAX_HEADERS, MAX_JSON_DEPTH, MAX_URL
 from api.protocol import LimitedHttpTools
+from api.services import Services
 from api.testing import LiveServer
 
 SERVER_SECONDS = 1.0  # each refusal, measured by the client (an upper bound of the server's time)
@@ -239,12 +242,8 @@ def test_unknown_ask_parameters_do_not_grow_the_cache(server: LiveServer, http: 
     for i in range(30):
         res = http.get("/api/ask", params={"q": "rsa", "zz": f"{i}" + "x" * 4000})
         assert res.json() == before
-    app_services = _services(server)
-    assert len(app_services._by_query) <= 2  # "q=rsa" itself, never the padded query strings
-
-
-def _services(server: LiveServer) -> Any:
-    return _state(server).services
+    by_query = Services(_state(server).versions.current()).cache("by_query")  # this data version's
+    assert by_query is not None and len(by_query) <= 2  # "q=rsa" itself, never the padded query strings
 
 
 def _state(server: LiveServer) -> Any:
@@ -397,7 +396,7 @@ def test_exports_unknown_organisation_fast_and_known_cached(server: LiveServer, 
     again = http.get("/export/cypher", params={"org": "meuse"})
     assert first.status_code == again.status_code == 200 and first.content == again.content
     assert time.perf_counter() - start < SERVER_SECONDS
-    assert len(_state(server).exports.lru) >= 1
+    assert len(_state(server).versions.current().memo("exports", ExportCache).lru) >= 1
 
 
 # ---------------------------------------------------------------------------------------- logs

@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from api.app import create_app, cors_origins
+from api.services import Services
 from tests.conftest import qfq_env
 
 QFQ = str(Path(sys.executable).with_name("qfq"))
@@ -122,12 +123,10 @@ def test_cors_from_environment(loaded_store: Any) -> None:
 @pytest.mark.timeout(60, method="thread")  # a deadlock would otherwise hang the run
 def test_a_repeated_query_string_is_served_without_parsing_or_asking(loaded_store: Any,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    # version_check=0: every request re-reads the data version, which takes the services' lock.
-    with TestClient(create_app(loaded_store, version_check=0)) as c:
-        services = c.app.state.services  # type: ignore[attr-defined]
+    with TestClient(create_app(loaded_store)) as c:
         asked: list[str] = []
-        real = services.ask_json
-        monkeypatch.setattr(services, "ask_json", lambda q, **kw: asked.append(q) or real(q, **kw))
+        real = Services.ask_json
+        monkeypatch.setattr(Services, "ask_json", lambda self, q, **kw: asked.append(q) or real(self, q, **kw))
         url = "/api/ask?q=qui+s%27occupe+du+RSA+%3F&org=meuse&limit=2"
         first, again = c.get(url), c.get(url)
         assert first.status_code == again.status_code == 200 and first.content == again.content
@@ -149,7 +148,7 @@ def test_ask_is_503_when_the_graph_goes_away(tmp_path: Path) -> None:
     info = embedded.server.info  # type: ignore[attr-defined]
     external = open_store(from_env({"QFQ_GRAPH_URL": f"falkordb://:{info.password}@127.0.0.1:{info.port}"}))
     try:
-        with TestClient(create_app(external, version_check=0)) as c:  # the version is read on every request
+        with TestClient(create_app(external)) as c:  # the version is read on every request
             embedded.close()
             embedded.server.stop()  # type: ignore[attr-defined]
             for _ in range(2):  # nothing was kept from the failure

@@ -10,12 +10,12 @@ from api.limits import MAX_DEPTH
 from api.loaders import Loaders
 from api.schema import build_schema
 from api.services import Services
-from lookup.engine import Engine
+from graph.version import pin
 
 
 def test_validation_cache_keeps_refusing_and_accepting(loaded_store: Any) -> None:
     schema = build_schema()
-    services = Services(loaded_store, Engine.from_store(loaded_store))
+    services = Services(pin(loaded_store))
     deep = '{ unit(id: "meuse:cabinet") { ' + "parent { " * 19 + "id" + " }" * 19 + " } }"
     fine = '{ unit(id: "meuse:cabinet") { parent { name } } }'
 

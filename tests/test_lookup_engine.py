@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph.errors import BadInput
+from graph.version import Versions
 from lookup.evaluate import read_questions
 from lookup.engine import MAX_QUESTION, Engine, QuestionTooLong, UnknownCommune, UnknownOrganisation
 from lookup.places import commune_param, place_factor
@@ -143,23 +144,14 @@ def test_cli_ask_and_eval(loaded_store, tmp_path) -> None:
     assert json.loads(r.stdout)["metrics"]["overall"]["top1"] == 1.0
 
 
-def test_index_rebuilt_when_data_version_changes(loaded_store) -> None:
-    class Versioned:
-        """The real store, with a data version the test controls."""
-
-        version = "v1"
-
-        def read(self, name: str, params: dict | None = None) -> list[dict]:
-            if name == "meta":
-                return [{"version": self.version, "loaded_at": ""}]
-            return loaded_store.read(name, params)
-
-    store = Versioned()
-    engine = Engine(store=store, check_every=0)
+def test_an_engine_answers_from_one_data_version(loaded_store) -> None:
+    """The engine never looks for a newer load: it is built for one version (graph/version.py keeps one
+    per version), and its index once."""
+    dv = Versions(loaded_store).current()
+    engine = Engine(dv)
     first = engine.index()
-    assert engine.index() is first and first.version == "v1"
-    store.version = "v2"
-    assert engine.index() is not first and engine.index().version == "v2"
+    assert engine.index() is first and first.version == dv.version
+    assert Engine.from_store(loaded_store).index().version == dv.version
 
 
 def test_a_commune_name_is_not_taken_for_a_typo(engine: Engine) -> None:
