@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -27,6 +27,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.context import Context
@@ -173,11 +174,11 @@ def respond(media: str, status: int, payload: dict[str, Any], headers: dict[str,
     return Response(body, status_code=status, headers=headers, media_type=f"{media}; charset=utf-8")
 
 
-def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+def _errors(errors: list[GraphQLError]) -> list[Any]:
     return [e.formatted for e in errors]
 
 
-class GraphQLView(GraphQL):  # type: ignore[type-arg]
+class GraphQLView(GraphQL[Context, None]):
     """The /graphql endpoint (an ASGI app mounted by api/app.py)."""
 
     def __init__(self, schema: Schema, cache_bytes: int = CACHE_BYTES) -> None:
