@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph.errors import StoreError
+from graph.errors import QfqError, StoreError
 from loaders.files import DataError
 from qfq.app import DEFAULT_DATA, DataOpt, app, err, open_graph, out
 from qfq.usage import french, is_usage_error
@@ -108,6 +108,9 @@ def main() -> None:
         sys.exit(1)
     except StoreError as exc:
         err.print(f"[bold red]Graphe :[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except QfqError as exc:  # bad input or an unknown name a command did not word itself
+        err.print(f"[bold red]Erreur :[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
