@@ -8,6 +8,7 @@ COPY loaders loaders
 COPY api api
 COPY queries queries
 COPY lookup lookup
+COPY exports exports
 COPY qfq qfq
 COPY data data
 RUN pip install --no-cache-dir -e .

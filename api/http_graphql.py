@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter
-from graphql import ExecutionResult, GraphQLError
+from graphql import GraphQLError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -27,6 +27,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.errors import VersionGone
@@ -176,11 +177,11 @@ def respond(media: str, status: int, payload: dict[str, Any], headers: dict[str,
     return Response(body, status_code=status, headers=headers, media_type=f"{media}; charset=utf-8")
 
 
-def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+def _errors(errors: list[GraphQLError]) -> list[Any]:
     return [e.formatted for e in errors]
 
 
-class GraphQLView(GraphQL):  # type: ignore[type-arg]
+class GraphQLView(GraphQL[Context, None]):
     """The /graphql endpoint (an ASGI app mounted by api/app.py)."""
 
     def __init__(self, schema: Schema, cache_bytes: int = CACHE_BYTES) -> None:
@@ -261,7 +262,7 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
                                              operation_extensions=request_data.extensions)
 
         try:
-            result = await self.workers.run(execute, GRAPHQL_SECONDS)
+            result: ExecutionResult = await self.workers.run(execute, GRAPHQL_SECONDS)
         except TimeoutError:
             raise HttpError(503, f"Requête interrompue : plus de {GRAPHQL_SECONDS:g} s de calcul. Demandez moins "
                                  "de champs ou de listes imbriquées, ou réessayez plus tard.",
@@ -276,7 +277,7 @@ class GraphQLView(GraphQL):  # type: ignore[type-arg]
             raise HttpError(400, "Paramètre « query » vide.") from None
         if data.gone:  # a load removed this version's graph while a resolver read it
             raise VersionGone(data.key)  # an internal signal: api/app.py runs the request again on the new one
-        return result  # type: ignore[no-any-return]
+        return result
 
     # -- answering --------------------------------------------------------------------------------
     async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:

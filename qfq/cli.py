@@ -14,7 +14,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from graph.errors import StoreError, VersionGone
+from graph.errors import QfqError, StoreError, VersionGone
 from loaders.files import DataError
 from qfq.app import DEFAULT_DATA, DataOpt, app, err, open_graph, out
 from qfq.usage import french, is_usage_error
@@ -112,6 +112,9 @@ def main() -> None:
     except VersionGone:  # the command reads one data version: a load replaced it meanwhile
         err.print("[bold red]Graphe :[/] les données ont été rechargées pendant la commande ; relancez-la.",
                   highlight=False)
+        sys.exit(2)
+    except QfqError as exc:  # bad input or an unknown name a command did not word itself
+        err.print(f"[bold red]Erreur :[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)

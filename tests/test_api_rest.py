@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 
 from api.app import create_app, cors_origins
 from api.services import Services
+from graph.errors import UNAVAILABLE
 from tests.conftest import qfq_env
 
 QFQ = str(Path(sys.executable).with_name("qfq"))
@@ -154,5 +155,14 @@ def test_ask_is_503_when_the_graph_goes_away(tmp_path: Path) -> None:
             for _ in range(2):  # nothing was kept from the failure
                 res = c.get("/api/ask", params={"q": "qui s'occupe du RSA ?"})
                 assert res.status_code == 503 and res.json()["code"] == "UNAVAILABLE"
+            # One translation of Unavailable for every surface: the same words, as each one speaks.
+            for path in ("/unit/meuse:cabinet.json", "/communes.json?q=Ste", "/organisations.json"):
+                res = c.get(path)
+                assert res.status_code == 503 and res.json() == {"error": UNAVAILABLE, "code": "UNAVAILABLE"}, path
+            page = c.get("/unit/meuse:cabinet", headers={"accept": "text/html"})
+            assert page.status_code == 503 and UNAVAILABLE in page.text and "Traceback" not in page.text
+            gql = c.post("/graphql", json={"query": '{ unit(id: "meuse:cabinet") { name } }'})
+            assert gql.status_code == 503 and gql.json()["errors"][0] == {"message": UNAVAILABLE,
+                                                                          "extensions": {"code": "UNAVAILABLE"}}
     finally:
         external.close()
