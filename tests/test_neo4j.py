@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -237,7 +238,8 @@ def _wait_ready(url: str, proc: subprocess.Popen[str]) -> None:
 def test_two_servers_on_one_neo4j_see_a_load_within_two_seconds(loaded_store: Any, dataset: Any,
                                                                  tmp_path: Path) -> None:
     """Two `qfq serve` (two ports, as two machines would be) on the same Neo4j; `qfq load` of changed
-    data: both answer with it within 2 s of the load's end, and answer the same bytes."""
+    data: both report it on /readyz within 2 s of the load's end, answer with it from then on (never the
+    data before), and answer the same bytes."""
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     meuse = data / "organisations" / "meuse.yaml"
@@ -251,20 +253,32 @@ def test_two_servers_on_one_neo4j_see_a_load_within_two_seconds(loaded_store: An
         first = [httpx.get(url + "/api/ask", params=ask, timeout=30) for _, url in servers]
         assert first[0].content == first[1].content
         assert first[0].json()["answers"][0]["unit"]["name"] == "Service accompagnement RSA"
+        before = httpx.get(servers[0][1] + "/readyz", timeout=30).json()["data_version"]
         load = subprocess.run([*QFQ, "load", "--data", str(data), "--quiet"], cwd=REPO, env=qfq_env(),
                               capture_output=True, text=True, timeout=300)
         assert load.returncode == 0, load.stderr
         loaded_at = time.monotonic()
         seen: dict[str, float] = {}
-        while len(seen) < 2 and time.monotonic() - loaded_at < 10:
-            for _, url in servers:
-                if url not in seen:
+        answers: dict[str, str] = {}
+
+        def watch(url: str) -> None:
+            """When this server's /readyz reports the new data, and its first answer after that."""
+            while time.monotonic() - loaded_at < 10:
+                if httpx.get(url + "/readyz", timeout=30).json()["data_version"] != before:
+                    seen[url] = time.monotonic() - loaded_at
                     res = httpx.get(url + "/api/ask", params=ask, timeout=30)
-                    if res.json()["answers"][0]["unit"]["name"] == "Service accompagnement RSA et insertion":
-                        seen[url] = time.monotonic() - loaded_at
-            time.sleep(0.05)
+                    answers[url] = res.json()["answers"][0]["unit"]["name"]
+                    return
+                time.sleep(0.05)
+
+        watchers = [threading.Thread(target=watch, args=(url,)) for _, url in servers]
+        for t in watchers:
+            t.start()
+        for t in watchers:
+            t.join()
         print(f"load visible after (s): {seen}")
         assert len(seen) == 2 and max(seen.values()) <= 2.0, seen
+        assert set(answers.values()) == {"Service accompagnement RSA et insertion"}, answers  # never the old data
         after = [httpx.get(url + "/api/ask", params=ask, timeout=30) for _, url in servers]
         assert after[0].content == after[1].content
     finally:
