@@ -1,16 +1,10 @@
-"""Places in a question: which organisation is meant and which communes are named, and how much a
-unit's coverage of those communes counts.
+"""Places in a question: which organisation is meant and which communes are named.
 
-The interface the rest of the lookup uses (and that national routing may extend):
-- `build_places(records, vocab)` → `PlaceIndex`, from the graph rows `lookup_organisations`,
-  `lookup_territories` (communes with their parents: canton, EPCI, département…), `lookup_places`
-  (every commune and arrondissement with its memberships, postal codes and location) and `lookup_bodies`
-  (départements, EPCI, régions and the collectivités governing them);
-- `read_places(places, words, text, org, commune)` → `PlaceReading`: the organisation (given, named,
-  or owning the commune), the communes, and which words of the question were place or organisation
-  names (they are not the topic);
-- `place_factor(places, cover, org, communes)`: the multiplier of a unit covering those territories;
-- `UnknownCommune` for a `commune` parameter that names no known commune.
+`read_places(places, words, text, org, commune)` → `PlaceReading`: the organisation (given, named, or
+owning the commune), the communes, and which words of the question were place or organisation names
+(they are not the topic); `place_factor`, the multiplier of a unit covering those places;
+`commune_param` reads a `commune` parameter (`UnknownCommune` when it names none). The tables it reads
+are in `lookup.place_index`.
 
 National recognition: names with or without accents and hyphens, « St »/« Ste », without their article
 (« au Puy-en-Velay »), arrondissements (resolving to their commune), postal codes and INSEE codes, a
@@ -25,101 +19,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from lookup.errors import UnknownCommune
+from lookup.place_index import ARTICLES, PlaceIndex
 from lookup.text import STOP_WORDS, fold, words
 from lookup.weights import PLACE_EXACT, PLACE_NEAR
 
 MAX_NAME_WORDS = 6  # longest commune name looked for, in words
 DOMINANT = 10  # population ratio above which a shared name means the larger commune
-ARTICLES = frozenset({"le", "la", "les", "l"})
 SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 PLACE_PREPOSITIONS = frozenset({"a", "au", "aux", "en", "dans", "sur", "pres", "vers", "habite", "habitant",
                                 "commune", "ville", "village", "mairie"})
-# Suffixes that let "Revigny" stand for "Revigny-sur-Ornain", "Thierville" for "Thierville-sur-Meuse".
-_SHORT = re.compile(r"^(.{5,}?)-(?:sur|sous|en|les|lès|lez|aux|devant|le|la)-", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class Commune:
-    id: str  # INSEE code
-    name: str
-    parents: frozenset[str]  # territories containing it: canton, EPCI, département, région…
-
-
-@dataclass(frozen=True)
-class PlaceInfo:
-    """A commune's memberships: what decides which body is competent there."""
-
-    code: str
-    name: str
-    departement: str | None
-    epci: str | None
-    canton: str | None
-    region: str | None
-    dep_body: str | None  # code of the collectivité holding département competences there (55D, 69M, 6AE…)
-    lat: float | None
-    lon: float | None
-    population: int | None = None
-
-
-@dataclass(frozen=True)
-class Body:
-    """A département, région, EPCI or collectivité, as `lookup_bodies` returns it."""
-
-    id: str
-    code: str
-    name: str
-    kind: str
-    body: str | None = None  # département / région: the collectivité governing it
-    body_kind: str | None = None
-    epci_kind: str | None = None
-    region: str | None = None  # département: its région's code
-
-
-@dataclass(frozen=True)
-class OrgName:
-    words: tuple[str, ...]  # folded words of the organisation's name or an alias
-    org: str
-
-
-@dataclass
-class PlaceIndex:
-    communes: dict[str, Commune]
-    commune_names: dict[tuple[str, ...], list[str]]  # folded word sequence → commune ids
-    ambiguous_words: frozenset[str]  # one-word commune names that are also ordinary words
-    org_names: dict[str, list[OrgName]]  # first word → names starting with it, longest first
-    org_territory: dict[str, str]  # organisation → the territory it governs
-    org_of_territory: dict[str, list[str]]  # territory → organisations governing it
-    name_lengths: dict[str, int] = field(default_factory=dict)  # first word → longest name in words
-    info: dict[str, PlaceInfo] = field(default_factory=dict)  # commune → memberships, location
-    postal: dict[str, list[str]] = field(default_factory=dict)  # postal code → communes
-    bodies: dict[str, Body] = field(default_factory=dict)  # territory id → body
-    dep_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # folded name → département code
-    org_kinds: dict[str, str] = field(default_factory=dict)  # organisation → kind
-    short_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # short form also a full name
-    ordinary: frozenset[str] = frozenset()  # words of the index's own texts: ordinary words, not names
-
-    def owners(self, commune: str) -> list[str]:
-        """Organisations governing the commune or a territory containing it."""
-        c = self.communes.get(commune)
-        if c is None:
-            return []
-        return [o for t in [commune, *sorted(c.parents)] for o in self.org_of_territory.get(t, [])]
-
-    def governs(self, org: str, commune: str | None, departement: str | None) -> bool:
-        """Whether `org` governs the commune, or part of the département, named."""
-        if commune:
-            return org in self.owners(commune)
-        territory = self.org_territory.get(org)
-        if not departement or territory is None:
-            return False
-        return territory == departement or any(
-            territory in c.parents and departement in c.parents for c in self.communes.values())
 
 
 @dataclass
@@ -133,75 +44,6 @@ class PlaceReading:
     candidates: list[str] = field(default_factory=list)  # one name, several communes: ask which
     departement: str | None = None  # a département named (by name or « (29) »)
     outside: list[str] = field(default_factory=list)  # communes named outside the organisation asked
-
-
-def build_places(records: Mapping[str, list[dict[str, Any]]], vocab: Iterable[str]) -> PlaceIndex:
-    """Commune, département and organisation name tables from the graph rows."""
-    orgs = records.get("lookup_organisations", [])
-    communes = {str(r["id"]): Commune(str(r["id"]), r.get("name") or "", frozenset(map(str, r.get("parents") or [])))
-                for r in records.get("lookup_territories", []) if r.get("kind") == "commune"}
-    rows = records.get("lookup_places", [])
-    for r in rows:  # communes with their memberships (the national map's rows)
-        if r.get("kind") == "commune":
-            parents = [r.get("departement"), r.get("epci"), r.get("canton") and f"canton-{r['canton']}",
-                       r.get("dep_body") and f"body-{r['dep_body']}", r.get("region") and f"region-{r['region']}"]
-            communes[str(r["id"])] = Commune(str(r["id"]), r.get("name") or "", frozenset(str(p) for p in parents if p))
-    info = {str(r["id"]): PlaceInfo(str(r["id"]), r.get("name") or "", r.get("departement"), r.get("epci"),
-                                    r.get("canton"), r.get("region"), r.get("dep_body"), r.get("lat"), r.get("lon"),
-                                    r.get("population"))
-            for r in rows if r.get("kind") == "commune"}
-    resolve = {str(r["id"]): str(r.get("commune") or r["id"]) for r in rows}  # arrondissement → its commune
-    names: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for c in communes.values():
-        if key := tuple(words(c.name)):
-            names[key].append(c.id)
-    for r in rows:
-        if r.get("kind") == "arrondissement" and (key := tuple(words(r.get("name") or ""))):
-            names[key].append(resolve[str(r["id"])])
-    extra: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for c in communes.values():
-        key = tuple(words(c.name))
-        if len(key) > 1 and key[0] in ARTICLES:  # « au Puy-en-Velay », « du Tampon »
-            extra[key[1:]].append(c.id)
-    for key, ids in extra.items():
-        names.setdefault(key, ids)
-    shorts: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for c in communes.values():
-        if (m := _SHORT.match(c.name)) and (key := tuple(words(m.group(1)))):
-            shorts[key].append(c.id)
-    short_names: dict[tuple[str, ...], list[str]] = {}
-    for key, ids in shorts.items():  # unambiguous short forms only; beside a commune of that very name they are
-        if len(ids) == 1 and key not in names:  # a second choice (Revigny 39 / Revigny-sur-Ornain 55)
-            names[key] = ids
-        elif len(ids) == 1:
-            short_names[key] = ids
-    known = set(vocab)
-    ambiguous = frozenset(k[0] for k in names if len(k) == 1 and (k[0] in known or len(k[0]) <= 3))
-    postal: dict[str, list[str]] = defaultdict(list)
-    for r in rows:
-        for code in r.get("postal_codes") or []:
-            if (cid := resolve[str(r["id"])]) not in postal[code]:
-                postal[code].append(cid)
-    bodies = {str(r["id"]): Body(str(r["id"]), str(r.get("code") or r["id"]), r.get("name") or "", r.get("kind") or "",
-                                 r.get("body"), r.get("body_kind"), r.get("epci_kind"),
-                                 r.get("region"))
-              for r in records.get("lookup_bodies", [])}
-    dep_names = {key: b.code for b in bodies.values() if b.kind == "departement" and (key := tuple(words(b.name)))}
-    org_names: dict[str, list[OrgName]] = defaultdict(list)
-    org_of_territory: dict[str, list[str]] = defaultdict(list)
-    for r in orgs:
-        org_of_territory[str(r["territory"])].append(r["id"])
-        for n in [r["name"], *(r.get("aliases") or [])]:
-            if ws := tuple(words(n)):
-                org_names[ws[0]].append(OrgName(ws, r["id"]))
-    for lst in org_names.values():
-        lst.sort(key=lambda n: -len(n.words))
-    lengths: dict[str, int] = {}
-    for key in [*names, *dep_names]:
-        lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
-    return PlaceIndex(communes, dict(names), ambiguous, dict(org_names), {r["id"]: str(r["territory"]) for r in orgs},
-                      dict(org_of_territory), lengths, info, dict(postal), bodies, dep_names,
-                      {r["id"]: r.get("kind") or "" for r in orgs}, short_names=short_names, ordinary=frozenset(known))
 
 
 def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, commune: str | None) -> PlaceReading:
