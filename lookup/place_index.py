@@ -85,7 +85,7 @@ class PlaceIndex:
     bodies: dict[str, Body] = field(default_factory=dict)  # territory id → body
     dep_names: dict[tuple[str, ...], str] = field(default_factory=dict)  # folded name → département code
     org_kinds: dict[str, str] = field(default_factory=dict)  # organisation → kind
-    short_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # short form also a full name
+    short_names: dict[tuple[str, ...], list[str]] = field(default_factory=dict)  # short forms that are second choices
     ordinary: Collection[str] = frozenset()  # words of the index's own texts: ordinary words, not names
 
     def owners(self, commune: str) -> list[str]:
@@ -143,7 +143,7 @@ def build_places(records: Mapping[str, list[dict[str, Any]]], vocab: Iterable[st
     for lst in org_names.values():
         lst.sort(key=lambda n: -len(n.words))
     lengths: dict[str, int] = {}
-    for key in [*names, *dep_names]:
+    for key in [*names, *dep_names, *short_names]:
         lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
     return PlaceIndex(communes, names, ambiguous, dict(org_names), {r["id"]: str(r["territory"]) for r in orgs},
                       dict(org_of_territory), lengths, info, dict(postal), bodies, dep_names,
@@ -172,7 +172,7 @@ def _communes(territories: list[dict[str, Any]], rows: list[dict[str, Any]]
 def _names(communes: dict[str, Commune], rows: list[dict[str, Any]], resolve: dict[str, str]
            ) -> tuple[dict[tuple[str, ...], list[str]], dict[tuple[str, ...], list[str]]]:
     """Folded name → communes (official names, arrondissements, names without their article, unambiguous
-    short forms); and the short forms that are also a commune's full name (a second choice)."""
+    short forms); and the short forms that are a second choice: also a commune's full name, or shared."""
     names: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for c in communes.values():
         if key := tuple(words(c.name)):
@@ -192,9 +192,9 @@ def _names(communes: dict[str, Commune], rows: list[dict[str, Any]], resolve: di
         if (m := _SHORT.match(c.name)) and (key := tuple(words(m.group(1)))):
             shorts[key].append(c.id)
     short_names: dict[tuple[str, ...], list[str]] = {}
-    for key, ids in shorts.items():  # unambiguous short forms only; beside a commune of that very name they are
-        if len(ids) == 1 and key not in names:  # a second choice (Revigny 39 / Revigny-sur-Ornain 55)
-            names[key] = ids
-        elif len(ids) == 1:
+    for key, ids in shorts.items():  # a short form borne by one commune alone, and no commune's full name, is a
+        if len(ids) == 1 and key not in names:  # name; otherwise a second choice (Revigny 39 / Revigny-sur-Ornain
+            names[key] = ids  # 55; Ligny-en-Barrois / Ligny-le-Châtel), settled by the organisation or département
+        else:
             short_names[key] = ids
     return dict(names), short_names

@@ -28,6 +28,7 @@ from lookup.weights import PLACE_EXACT, PLACE_NEAR
 
 MAX_NAME_WORDS = 6  # longest commune name looked for, in words
 DOMINANT = 10  # population ratio above which a shared name means the larger commune
+SHORT_DOMINANT = 5  # … and above which a short form (« Thierville ») means the town, not the village of that name
 SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 PLACE_PREPOSITIONS = frozenset({"a", "au", "aux", "en", "dans", "sur", "pres", "vers", "habite", "habitant",
                                 "commune", "ville", "village", "mairie"})
@@ -51,7 +52,7 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     `commune` parameter replaces the communes named in the text; communes outside the organisation
     are dropped."""
     named: set[int] = set()
-    named_orgs = _find_orgs(places, ws, named)
+    named_orgs = _find_orgs(places, ws, named, _inside_names(places, ws))
     org = org or (named_orgs[0] if named_orgs else None)
     departement = _bracketed_departement(places, text)
     if commune:
@@ -72,8 +73,9 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
 
 def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: str | None, departement: str | None
             ) -> tuple[list[str], list[str]]:
-    """Each name (group of communes bearing it) narrowed by the département named, then by the organisation;
-    a name still shared by several communes is left as candidates (the person is asked which)."""
+    """Each name (group of communes bearing it, as full name or short form) narrowed by the département named,
+    then by the organisation; a name still shared by several communes is left as candidates (the person is
+    asked which)."""
     communes: list[str] = []
     candidates: list[str] = []
     for exact, second in groups:
@@ -82,8 +84,9 @@ def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: 
             ids = [c for c in ids if (i := places.info.get(c)) is not None and i.departement == departement] or ids
         if len(ids) > 1 and org:
             ids = [c for c in ids if org in places.owners(c)] or ids
-        if len(ids) > 1 and second and set(exact) <= set(ids):  # a short form is a second choice
-            ids = [c for c in ids if c in exact]
+        if second:
+            ids = _full_or_short(places, [c for c in ids if c in exact], [c for c in ids if c not in exact],
+                                 narrowed=len(ids) < len(exact) + len(second))
         if len(ids) > 1 and places.info:
             ids = _dominant(places, ids)
         if len(ids) > 1 and places.info:  # only the national map can tell; at seed size keep them all
@@ -91,6 +94,24 @@ def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: 
         else:
             communes += [c for c in ids if c not in communes]
     return communes, ([] if communes else candidates)
+
+
+def _full_or_short(places: PlaceIndex, full: list[str], short: list[str], narrowed: bool) -> list[str]:
+    """A name that is some communes' full name and other communes' short form (« Revigny »: Revigny in the Jura,
+    Revigny-sur-Ornain in the Meuse), as left by the département and the organisation: people shorten the
+    name of the town they speak of, so one short-form commune SHORT_DOMINANT times more populous than every
+    full-name one is meant; else the full name. Short forms alone, several, stand only when the département
+    or the organisation chose them (candidates); a short form nothing chose among many names nothing."""
+    if full and short:
+        if len(short) == 1 and places.info and _population(places, short[0]) >= SHORT_DOMINANT * max(
+                _population(places, c) for c in full):
+            return short
+        return full
+    return full or (short if len(short) == 1 or narrowed else [])
+
+
+def _population(places: PlaceIndex, commune: str) -> int:
+    return (i.population or 0) if (i := places.info.get(commune)) is not None else 0
 
 
 def place_factor(places: PlaceIndex, cover: set[str], org: str, communes: list[str]) -> float:
@@ -122,17 +143,30 @@ def commune_param(places: PlaceIndex, commune: str) -> list[str]:
     return list(ids)
 
 
-def _find_orgs(places: PlaceIndex, ws: list[str], named: set[int]) -> list[str]:
-    """Organisations named in the question (name or alias as a word sequence), in order of mention."""
+def _find_orgs(places: PlaceIndex, ws: list[str], named: set[int], inside: set[tuple[int, int]]) -> list[str]:
+    """Organisations named in the question (name or alias as a word sequence), in order of mention; not the
+    tail of a longer commune name (« Sivry-sur-Meuse » names a commune, not the Meuse)."""
     found: list[tuple[int, str]] = []
     for i, w in enumerate(ws):
         for name in places.org_names.get(w, ()):
             span = range(i, i + len(name.words))
-            if tuple(ws[i : span.stop]) == name.words and named.isdisjoint(span):
+            if (tuple(ws[i : span.stop]) == name.words and named.isdisjoint(span)
+                    and (span.start, span.stop) not in inside):
                 named.update(span)
                 found.append((i, name.org))
                 break
     return list(dict.fromkeys(o for _, o in sorted(found)))
+
+
+def _inside_names(places: PlaceIndex, ws: list[str]) -> set[tuple[int, int]]:
+    """Spans (start, stop) lying strictly inside a commune name of three words or more in the question."""
+    ws = _saints(ws)
+    inside: set[tuple[int, int]] = set()
+    for i, w in enumerate(ws):
+        for n in range(3, min(places.name_lengths.get(w, 0), MAX_NAME_WORDS, len(ws) - i) + 1):
+            if tuple(ws[i : i + n]) in places.commune_names:
+                inside.update((a, b) for a in range(i, i + n) for b in range(a + 1, i + n + 1) if (a, b) != (i, i + n))
+    return inside
 
 
 def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
@@ -150,15 +184,15 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
         span = range(i, i - neg)
         key = tuple(ws[i : span.stop])
         ids = places.commune_names.get(key)
+        shorts = places.short_names.get(key)
         dep = places.dep_names.get(key)
-        if (not ids and not dep) or not named.isdisjoint(span):
+        if (not ids and not shorts and not dep) or not named.isdisjoint(span):
             continue
         if not _reads_as_place(places, key, ws, i, capitalised):
             continue
         named.update(span)
-        if ids:  # a name after « à, au, dans… » comes before one merely capitalised (« Musée Raymond Poincaré »)
-            found.append((i if _after_preposition(ws, i) else i + len(ws),
-                          (list(ids), list(places.short_names.get(key, [])))))
+        if ids or shorts:  # a name after « à, au, dans… » comes before one merely capitalised (« Musée Poincaré »)
+            found.append((i if _after_preposition(ws, i) else i + len(ws), (list(ids or []), list(shorts or []))))
         elif departement is None:
             departement = dep
     for i, w in enumerate(ws):

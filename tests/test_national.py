@@ -200,3 +200,31 @@ def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine
     # … but a topic of the département level still goes to the body holding it there
     res = engine.ask("RSA en Martinique", org="cacem")
     assert res["competent"]["name"] != "Communauté d'agglomération du Centre de la Martinique" and not res["answers"]
+
+
+@pytest.mark.parametrize("question, org, code", [
+    ("maison de la solidarité de Thierville", None, "55505"),  # Thierville-sur-Meuse 3 118 h., Thierville (27) 371
+    ("collège de Revigny : qui finance le mobilier ?", None, "55427"),  # Revigny-sur-Ornain, not Revigny (39)
+    ("PMI Vinon", None, "83150"),  # Vinon-sur-Verdon 4 233 h., Vinon (18) 297
+    ("je suis enceinte et j'habite Ligny, un suivi PMI ?", "meuse", "55291"),  # the Meuse's Ligny-en-Barrois
+    ("PMI Sivry-sur-Meuse", None, "55490"),  # a commune whose name ends with the organisation's
+    ("ramassage des poubelles à Val-de-Meuse", None, "52332"),
+])
+def test_a_short_form_means_the_town_or_the_organisations_commune(engine: Engine, question: str, org: str | None,
+                                                                  code: str) -> None:
+    """« Thierville » for Thierville-sur-Meuse: the organisation asked (or named) chooses among its communes; else
+    a short-form town SHORT_DOMINANT times more populous than the village bearing that full name."""
+    assert engine.ask(question, org=org)["place"]["code"] == code
+
+
+@pytest.mark.parametrize("question", ["RSA à Lissac", "qui s'occupe de l'APA pour ma mère à Saint-Privat"])
+def test_a_short_form_of_like_size_leaves_the_full_name(engine: Engine, question: str) -> None:
+    """Lissac-sur-Couze (730 h.) does not outweigh Lissac (09: 246, 43: 275): the person is asked which Lissac."""
+    res = engine.ask(question)
+    assert res["place"] is None and len(res["place_candidates"]) > 1
+    name = res["place_candidates"][0]["name"]
+    assert all(p["name"] == name for p in res["place_candidates"])
+
+
+def test_a_shared_short_form_names_a_commune_only_when_the_organisation_chooses(engine: Engine) -> None:
+    assert engine.ask("je suis enceinte et j'habite Ligny, un suivi PMI ?")["place"] is None
