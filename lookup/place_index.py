@@ -5,7 +5,8 @@ Built once per index by `build_places(records, vocab)` from the graph rows `look
 `lookup_territories` (seed territories; communes with their parents), `lookup_places` (every commune and
 arrondissement with its memberships, postal codes and location) and `lookup_bodies` (départements, EPCI,
 régions and the collectivités governing them). Memberships answer « who governs here »
-(`PlaceIndex.owners`, `governs`).
+(`PlaceIndex.owners`, `governs`); `commune_param` reads a `commune` parameter (`UnknownCommune` when it
+names none).
 
 Memory: one slotted record per commune, its parents as one sorted tuple, and the territory codes shared
 by every commune that has them (`sys.intern`), so the national map costs what it holds, not 35 000 copies
@@ -21,9 +22,11 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lookup.errors import UnknownCommune
 from lookup.text import words
 
 ARTICLES = frozenset({"le", "la", "les", "l"})
+SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # Suffixes that let "Revigny" stand for "Revigny-sur-Ornain", "Thierville" for "Thierville-sur-Meuse".
 _SHORT = re.compile(r"^(.{5,}?)-(?:sur|sous|en|les|lès|lez|aux|devant|le|la)-", re.IGNORECASE)
 
@@ -104,6 +107,24 @@ class PlaceIndex:
             return False
         return territory == departement or any(
             territory in c.parents and departement in c.parents for c in self.communes.values())
+
+
+def commune_param(places: PlaceIndex, commune: str) -> list[str]:
+    """The communes a `commune` parameter names: an INSEE code or an official name."""
+    c = commune.strip()
+    if c in places.communes:
+        return [c]
+    if c in places.postal:
+        return list(places.postal[c])
+    ids = places.commune_names.get(tuple(saints(words(c))))
+    if not ids:
+        raise UnknownCommune(f"Commune inconnue : {commune!r} (nom officiel ou code INSEE attendu).")
+    return list(ids)
+
+
+def saints(ws: list[str]) -> list[str]:
+    """« St-Malo », « Ste Maxime » as written in the names: « saint », « sainte »."""
+    return [SAINTS.get(w, w) for w in ws]
 
 
 def _code(value: Any) -> str | None:

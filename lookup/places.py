@@ -2,9 +2,8 @@
 
 `read_places(places, words, text, org, commune)` → `PlaceReading`: the organisation (given, named, or
 owning the commune), the communes, and which words of the question were place or organisation names
-(they are not the topic); `place_factor`, the multiplier of a unit covering those places;
-`commune_param` reads a `commune` parameter (`UnknownCommune` when it names none). The tables it reads
-are in `lookup.place_index`.
+(they are not the topic); `place_factor`, the multiplier of a unit covering those places. The tables it
+reads, and `commune_param` (a `commune` parameter), are in `lookup.place_index`.
 
 National recognition: names with or without accents and hyphens, « St »/« Ste », without their article
 (« au Puy-en-Velay »), arrondissements (resolving to their commune), postal codes and INSEE codes, a
@@ -21,15 +20,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from lookup.errors import UnknownCommune
-from lookup.place_index import ARTICLES, PlaceIndex
-from lookup.text import STOP_WORDS, fold, words
+from lookup.place_index import ARTICLES, PlaceIndex, commune_param, saints
+from lookup.text import STOP_WORDS, fold
+from lookup.venue import acts_elsewhere
 from lookup.weights import PLACE_EXACT, PLACE_NEAR
 
 MAX_NAME_WORDS = 6  # longest commune name looked for, in words
 DOMINANT = 10  # population ratio above which a shared name means the larger commune
 SHORT_DOMINANT = 5  # … and above which a short form (« Thierville ») means the town, not the village of that name
-SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 PLACE_PREPOSITIONS = frozenset({"a", "au", "aux", "en", "dans", "sur", "pres", "vers", "habite", "habitant",
                                 "commune", "ville", "village", "mairie"})
 
@@ -45,12 +43,13 @@ class PlaceReading:
     candidates: list[str] = field(default_factory=list)  # one name, several communes: ask which
     departement: str | None = None  # a département named (by name or « (29) »)
     outside: list[str] = field(default_factory=list)  # communes named outside the organisation asked
+    venue: list[str] = field(default_factory=list)  # … where the organisation itself acts (lookup.venue)
 
 
 def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, commune: str | None) -> PlaceReading:
     """The organisation and communes of a question. `org` (already checked) wins over a named one; a
     `commune` parameter replaces the communes named in the text; communes outside the organisation
-    are dropped."""
+    are set aside (`outside`), or are the venue of the organisation's own event (`venue`)."""
     named: set[int] = set()
     named_orgs = _find_orgs(places, ws, named, _inside_names(places, ws))
     org = org or (named_orgs[0] if named_orgs else None)
@@ -64,11 +63,17 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     if org is None:
         org = next((owners[0] for c in communes if (owners := places.owners(c))), None)
     outside: list[str] = []
+    venue: list[str] = []
     if org is not None:
         outside = [c for c in communes if org not in places.owners(c)]
         communes = [c for c in communes if c not in outside]
+        if acts_elsewhere(ws):  # the organisation's own event away from home: its venue is no one's place
+            venue, outside = outside, []
+            candidates = [c for c in candidates if org in places.owners(c)]
+            if departement and not communes and not places.governs(org, None, departement):
+                departement = None
     place_words = {w for i, w in enumerate(ws) if i in named and (w,) in places.commune_names}
-    return PlaceReading(org, communes, named, place_words, candidates, departement, outside)
+    return PlaceReading(org, communes, named, place_words, candidates, departement, outside, venue)
 
 
 def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: str | None, departement: str | None
@@ -130,19 +135,6 @@ def place_factor(places: PlaceIndex, cover: set[str], org: str, communes: list[s
     return 1.0
 
 
-def commune_param(places: PlaceIndex, commune: str) -> list[str]:
-    """The communes a `commune` parameter names: an INSEE code or an official name."""
-    c = commune.strip()
-    if c in places.communes:
-        return [c]
-    if c in places.postal:
-        return list(places.postal[c])
-    ids = places.commune_names.get(tuple(_saints(words(c))))
-    if not ids:
-        raise UnknownCommune(f"Commune inconnue : {commune!r} (nom officiel ou code INSEE attendu).")
-    return list(ids)
-
-
 def _find_orgs(places: PlaceIndex, ws: list[str], named: set[int], inside: set[tuple[int, int]]) -> list[str]:
     """Organisations named in the question (name or alias as a word sequence), in order of mention; not the
     tail of a longer commune name (« Sivry-sur-Meuse » names a commune, not the Meuse)."""
@@ -160,7 +152,7 @@ def _find_orgs(places: PlaceIndex, ws: list[str], named: set[int], inside: set[t
 
 def _inside_names(places: PlaceIndex, ws: list[str]) -> set[tuple[int, int]]:
     """Spans (start, stop) lying strictly inside a commune name of three words or more in the question."""
-    ws = _saints(ws)
+    ws = saints(ws)
     inside: set[tuple[int, int]] = set()
     for i, w in enumerate(ws):
         for n in range(3, min(places.name_lengths.get(w, 0), MAX_NAME_WORDS, len(ws) - i) + 1):
@@ -175,7 +167,7 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
     5-digit postal or INSEE codes; and a département named. A one-word name (or one made only of common
     words) counts only when it reads as a place: capitalised, or after « à, au, en, dans… »."""
     capitalised = {fold(r) for r in re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text)) if r[:1].isupper()}
-    ws = _saints(ws)
+    ws = saints(ws)
     found: list[tuple[int, list[str]]] = []
     departement: str | None = None
     spans = sorted((-n, i) for i, w in enumerate(ws) for n in range(1, min(places.name_lengths.get(w, 0),
@@ -211,11 +203,6 @@ def _dominant(places: PlaceIndex, ids: list[str]) -> list[str]:
     if pops[-1][0] >= DOMINANT * max(pops[-2][0], 1):
         return [pops[-1][1]]
     return ids
-
-
-def _saints(ws: list[str]) -> list[str]:
-    """« St-Malo », « Ste Maxime » as written in the names: « saint », « sainte »."""
-    return [SAINTS.get(w, w) for w in ws]
 
 
 def _reads_as_place(places: PlaceIndex, key: tuple[str, ...], ws: list[str], i: int, capitalised: set[str]) -> bool:

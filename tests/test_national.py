@@ -228,3 +228,32 @@ def test_a_short_form_of_like_size_leaves_the_full_name(engine: Engine, question
 
 def test_a_shared_short_form_names_a_commune_only_when_the_organisation_chooses(engine: Engine) -> None:
     assert engine.ask("je suis enceinte et j'habite Ligny, un suivi PMI ?")["place"] is None
+
+
+@pytest.mark.parametrize("question, org, expected", [
+    ("le stand du Département de la Meuse à la foire de Metz", None, "meuse"),
+    ("la Meuse organise un salon à Paris, qui s'en occupe ?", None, "meuse"),
+    ("qui prépare la participation de la Haute-Loire au salon de l'agriculture à Paris ?", None, "haute-loire"),
+    ("le Département tient un stand au congrès des maires à Nancy", "meuse", "meuse"),
+    ("exposition des archives de la Meuse à Strasbourg : qui l'organise ?", None, "meuse"),
+    ("la CACEM a un stand à la foire de Lyon", None, "cacem"),
+    ("la Meuse tient un stand dans le Finistère", None, "meuse"),
+])
+def test_an_organisations_own_event_elsewhere_is_not_routed_to_the_venue(engine: Engine, question: str,
+                                                                          org: str | None, expected: str) -> None:
+    """The place of an event the organisation holds or attends is its venue, not the person's commune: no body
+    competent at the venue, and only the organisation's own units may answer."""
+    res = engine.ask(question, org=org)
+    assert res["organisation"] == expected and res["place"] is None and res["competent"] is None, res["place"]
+    assert all(a["unit"]["organisation"]["id"] == expected for a in res["answers"])
+
+
+@pytest.mark.parametrize("question, org, body", [
+    ("j'habite à Metz, le Département de la Meuse peut-il m'aider pour l'APA ?", None, "Département de la Moselle"),
+    ("ma mère habite à Nancy, elle va au salon des seniors : qui pour l'APA ?", "meuse",
+     "Département de Meurthe-et-Moselle"),
+    ("RSA à Metz", "meuse", "Département de la Moselle"),
+])
+def test_where_someone_lives_stays_their_place(engine: Engine, question: str, org: str | None, body: str) -> None:
+    res = engine.ask(question, org=org)
+    assert res["competent"]["name"] == body and res["answers"] == []
