@@ -98,6 +98,9 @@ class PlaceIndex:
             return []
         return [o for t in [commune, *c.parents] for o in self.org_of_territory.get(t, [])]
 
+    def population(self, commune: str) -> int:
+        return (i.population or 0) if (i := self.info.get(commune)) is not None else 0
+
     def governs(self, org: str, commune: str | None, departement: str | None) -> bool:
         """Whether `org` governs the commune, or part of the département, named."""
         if commune:

@@ -46,6 +46,14 @@ class PlaceReading:
     venue: list[str] = field(default_factory=list)  # … where the organisation itself acts (lookup.venue)
 
 
+@dataclass
+class NameMatch:
+    """The communes one name of the question may mean: bearing it in full, or as a short form (a second choice)."""
+
+    full: list[str]
+    short: list[str] = field(default_factory=list)
+
+
 def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, commune: str | None) -> PlaceReading:
     """The organisation and communes of a question. `org` (already checked) wins over a named one; a
     `commune` parameter replaces the communes named in the text; communes outside the organisation
@@ -55,7 +63,7 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     org = org or (named_orgs[0] if named_orgs else None)
     departement = _bracketed_departement(places, text)
     if commune:
-        groups = [(commune_param(places, commune), [])]
+        groups = [NameMatch(commune_param(places, commune))]
     else:
         groups, dep = _find_communes(places, ws, text, named)
         departement = departement or dep
@@ -76,14 +84,15 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     return PlaceReading(org, communes, named, place_words, candidates, departement, outside, venue)
 
 
-def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: str | None, departement: str | None
+def _settle(places: PlaceIndex, groups: list[NameMatch], org: str | None, departement: str | None
             ) -> tuple[list[str], list[str]]:
     """Each name (group of communes bearing it, as full name or short form) narrowed by the département named,
     then by the organisation; a name still shared by several communes is left as candidates (the person is
     asked which)."""
     communes: list[str] = []
     candidates: list[str] = []
-    for exact, second in groups:
+    for group in groups:
+        exact, second = group.full, group.short
         ids = [*exact, *second]
         if len(ids) > 1 and departement:
             ids = [c for c in ids if (i := places.info.get(c)) is not None and i.departement == departement] or ids
@@ -102,21 +111,16 @@ def _settle(places: PlaceIndex, groups: list[tuple[list[str], list[str]]], org: 
 
 
 def _full_or_short(places: PlaceIndex, full: list[str], short: list[str], narrowed: bool) -> list[str]:
-    """A name that is some communes' full name and other communes' short form (« Revigny »: Revigny in the Jura,
-    Revigny-sur-Ornain in the Meuse), as left by the département and the organisation: people shorten the
-    name of the town they speak of, so one short-form commune SHORT_DOMINANT times more populous than every
-    full-name one is meant; else the full name. Short forms alone, several, stand only when the département
-    or the organisation chose them (candidates); a short form nothing chose among many names nothing."""
+    """A name some communes bear in full and others as a short form (« Revigny »: Revigny 39, Revigny-sur-Ornain
+    55), as left by the département and organisation: people shorten the name of a town, so one short-form
+    commune SHORT_DOMINANT times more populous than every full-name one is meant, else the full name. Several
+    short forms alone stand only when the département or organisation chose them; else they name nothing."""
     if full and short:
-        if len(short) == 1 and places.info and _population(places, short[0]) >= SHORT_DOMINANT * max(
-                _population(places, c) for c in full):
+        if len(short) == 1 and places.info and places.population(short[0]) >= SHORT_DOMINANT * max(
+                places.population(c) for c in full):
             return short
         return full
     return full or (short if len(short) == 1 or narrowed else [])
-
-
-def _population(places: PlaceIndex, commune: str) -> int:
-    return (i.population or 0) if (i := places.info.get(commune)) is not None else 0
 
 
 def place_factor(places: PlaceIndex, cover: set[str], org: str, communes: list[str]) -> float:
@@ -162,13 +166,13 @@ def _inside_names(places: PlaceIndex, ws: list[str]) -> set[tuple[int, int]]:
 
 
 def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
-                   ) -> tuple[list[tuple[list[str], list[str]]], str | None]:
+                   ) -> tuple[list[NameMatch], str | None]:
     """Communes named in the question (one list per name: a name may be shared), longest names first, then
     5-digit postal or INSEE codes; and a département named. A one-word name (or one made only of common
     words) counts only when it reads as a place: capitalised, or after « à, au, en, dans… »."""
     capitalised = {fold(r) for r in re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text)) if r[:1].isupper()}
     ws = saints(ws)
-    found: list[tuple[int, list[str]]] = []
+    found: list[tuple[int, NameMatch]] = []  # (order of mention, name)
     departement: str | None = None
     spans = sorted((-n, i) for i, w in enumerate(ws) for n in range(1, min(places.name_lengths.get(w, 0),
                                                                          MAX_NAME_WORDS, len(ws) - i) + 1))
@@ -184,7 +188,8 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
             continue
         named.update(span)
         if ids or shorts:  # a name after « à, au, dans… » comes before one merely capitalised (« Musée Poincaré »)
-            found.append((i if _after_preposition(ws, i) else i + len(ws), (list(ids or []), list(shorts or []))))
+            found.append((i if _after_preposition(ws, i) else i + len(ws),
+                          NameMatch(list(ids or []), list(shorts or []))))
         elif departement is None:
             departement = dep
     for i, w in enumerate(ws):
@@ -192,7 +197,7 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
             ids = places.postal.get(w) or ([w] if w in places.communes else [])
             if ids:
                 named.add(i)
-                found.append((i, (list(ids), [])))
+                found.append((i, NameMatch(list(ids))))
     return [group for _, group in sorted(found, key=lambda f: f[0])], departement
 
 

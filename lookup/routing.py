@@ -36,7 +36,8 @@ def message(competent: Competent | None, topic: str | None, place: dict[str, Any
         if competent is not None:  # the same body for every one of them
             return (f"Pour toutes ces communes ({listed}{more}), « {topic} » relève de : {competent.name}. "
                     + ("" if competent.covered else contact_text(competent)))
-        return f"Plusieurs communes portent ce nom : {listed}{more}. Précisez laquelle (par exemple avec le département)."
+        return (f"Plusieurs communes portent ce nom : {listed}{more}. "
+                "Précisez laquelle (par exemple avec le département).")
     if competent is None:
         if place is not None and topic is None:
             return (f"Nous ne décrivons pas les services compétents à {place['name']} pour cette demande : "

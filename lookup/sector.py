@@ -68,7 +68,8 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def sector_first(idx: Index, org: str | None, commune: str | None, ranked: list[Any], scored: list[Any],
-                 topic: Competence | None, make: Callable[[int, float, int | None], Any]) -> tuple[list[Any], str | None]:
+                 topic: Competence | None, make: Callable[[int, float, int | None], Any]
+                 ) -> tuple[list[Any], str | None]:
     """Put first the territorial unit serving `commune` (see territorial_unit), with the rule that chose it."""
     if org is None or commune is None or not ranked:
         return ranked, None
