@@ -269,3 +269,16 @@ def test_bodies_without_contact_in_the_package_say_so(engine: Engine) -> None:
     dep = engine.ask("RSA à Brest")
     assert dep["competent"]["contact"] is None and "que pour les mairies" in dep["message"]
     assert "SIREN" not in dep["message"]
+
+
+@pytest.mark.parametrize("question, departement", [
+    ("une manifestation bloque la route départementale à Metz", "57"),
+    ("un festival à Nancy bloque la route départementale, qui prévenir ?", "54"),
+])
+def test_an_event_the_organisation_does_not_hold_stays_a_place(engine: Engine, question: str,
+                                                               departement: str) -> None:
+    """Asked of the Meuse, a protest or a festival elsewhere names the place of the matter: the organisation is
+    not in the sentence, so the body competent there is named and no unit of the Meuse answers."""
+    res = engine.ask(question, org="meuse")
+    assert res["place"]["departement"] == departement and res["answers"] == []
+    assert res["competent"]["name"] != "Département de la Meuse" and not res["competent"]["covered"]
