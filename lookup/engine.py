@@ -31,7 +31,9 @@ from lookup.index import build_index, read_records
 from lookup.model import Index
 from lookup.question import clean, understand
 from lookup.rank import Ranked, rank
-from lookup.routing import mairie_contact, route, sector_first
+from lookup.competent import mairie_contact
+from lookup.routing import route
+from lookup.sector import sector_first
 from lookup.scope import Scope, decide
 from lookup.score import score
 from lookup.topics import competence_scores

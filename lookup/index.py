@@ -15,7 +15,7 @@ from typing import Any
 from lookup.bm25 import bm25f
 from lookup.model import (Competence, Handle, Index, Mission, Organisation, Partner, Phrase, Posting, Site, Situation,
                           Unit)
-from lookup.places import build_places
+from lookup.place_index import build_places
 from lookup.text import stems, words
 from lookup.weights import BACKGROUND, COMP_B, COMP_FIELDS, FIELD_B, FIELDS
 

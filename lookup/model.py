@@ -1,7 +1,7 @@
 """The lookup index's records: what the engine knows of units, competences and organisations.
 
 Built by `lookup.index.build_index` from graph rows; read by every step of the pipeline. Places
-(communes, organisation names, territories) have their own records in `lookup.places`.
+(communes, organisation names, territories) have their own records in `lookup.place_index`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TypeVar
 
-from lookup.places import PlaceIndex
+from lookup.place_index import PlaceIndex
 
 T = TypeVar("T")
 

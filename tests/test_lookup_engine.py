@@ -13,7 +13,8 @@ from graph.errors import BadInput
 from graph.version import Versions
 from lookup.evaluate import read_questions
 from lookup.engine import MAX_QUESTION, Engine, QuestionTooLong, UnknownCommune, UnknownOrganisation
-from lookup.places import commune_param, place_factor
+from lookup.place_index import commune_param
+from lookup.places import place_factor
 from lookup.question import fuzzy_terms, topic_terms
 from lookup.text import same_name
 from lookup.weights import PLACE_EXACT, PLACE_NEAR

