@@ -200,8 +200,8 @@ def test_no_empty_answer_list_for_an_in_scope_question(engine: Engine, path: Pat
 
 
 def test_weak_evidence_of_this_level_gives_low_confidence_candidates(engine: Engine) -> None:
-    """A waste question at the agglomeration (its level's matter, but no unit says it handles waste)."""
-    question = "dépôt sauvage de déchets au bord de la route, qui gère la collecte des déchets à l'agglomération ?"
+    """A question on travellers' sites at the agglomeration (its level's matter, but no unit says it handles it)."""
+    question = "aire d'accueil des gens du voyage : qui s'en occupe à l'agglomération ?"
     res = engine.ask(question, org="cacem")
     assert not res["out_of_scope"] and res["confidence"] == "low" and res["answers"]
     res = engine.ask("qui ramasse les ordures ménagères ?", org="haute-loire")  # another level's matter
