@@ -212,3 +212,13 @@ def test_a_life_situation_reaches_the_units_of_its_competences(engine: Engine) -
     res = engine.ask("on va me couper l'électricité, je n'arrive plus à payer", org="meuse")
     assert not res["out_of_scope"]
     assert {"fsl", "action_sociale", "logement"} & {a["competence"]["code"] for a in res["answers"] if a["competence"]}
+
+
+def test_territorial_sectors_of_one_competence_are_answered_by_their_service_without_a_place(engine: Engine) -> None:
+    """The PMI's three sectors handle the same competence; a stray word of one sector's text must not pick it
+    when no place is given, and the place picks it when given."""
+    question = "qui contrôle les micro-crèches ?"
+    first = engine.ask(question, org="meuse")["answers"][0]["unit"]["name"]
+    assert first == "Service départemental de promotion de la santé maternelle et infantile"
+    first = engine.ask(question, org="meuse", commune="Verdun")["answers"][0]["unit"]["name"]
+    assert first == "Secteur Nord (Verdun, Etain, Stenay)"
