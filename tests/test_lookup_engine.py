@@ -222,3 +222,22 @@ def test_territorial_sectors_of_one_competence_are_answered_by_their_service_wit
     assert first == "Service départemental de promotion de la santé maternelle et infantile"
     first = engine.ask(question, org="meuse", commune="Verdun")["answers"][0]["unit"]["name"]
     assert first == "Secteur Nord (Verdun, Etain, Stenay)"
+
+
+@pytest.mark.parametrize("question, first", [
+    ("qui recrute les assistants familiaux ?", "Direction enfance famille"),
+    ("contrat jeune majeur après l'ASE, qui le signe ?", "Service aide sociale à l’enfance spécialisée"),
+    ("la mairie veut verser ses vieilles archives aux archives départementales",
+     "Secteur collecte et traitement des archives publiques"),
+    ("envoyer une candidature spontanée au Département", "Service emploi et compétences"),
+    ("déclarer un sinistre au Département après un accident", "Secteur commande publique et appui juridique"),
+    ("ma tante handicapée est maltraitée dans son foyer, qui alerter ?",
+     "Mission transverse : Animation SPDA et Qualité du service rendu"),
+    ("autorisation de créer un EHPAD", "Service Etablissements et services sociaux et médico sociaux"),
+    ("un mail de phishing reçu sur ma messagerie professionnelle", "Sécurité informatique"),
+])
+def test_sibling_units_are_told_apart_by_the_part_of_a_competence_their_document_gives_them(
+        engine: Engine, question: str, first: str) -> None:
+    """Siblings handling one competence (ASE, archives, HR, legal, ESSMS, IT) are told apart by the
+    sub-competence the document's sentence gives each of them (data/competences.yaml)."""
+    assert engine.ask(question, org="meuse")["answers"][0]["unit"]["name"] == first
