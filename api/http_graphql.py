@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from strawberry import Schema
@@ -155,7 +155,7 @@ def respond(media: str, status: int, payload: dict[str, Any], headers: dict[str,
     return Response(body, status_code=status, headers=headers, media_type=f"{media}; charset=utf-8")
 
 
-def _errors(errors: list[GraphQLError]) -> list[dict[str, Any]]:
+def _errors(errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
     return [e.formatted for e in errors]
 
 

@@ -205,7 +205,7 @@ def _search(request: Request) -> tuple[dict[str, Any], int] | Response:
             try:
                 try:
                     result = _ask(request, q, org or None, commune or None)
-                except LookupError_ as exc:
+                except LookupError_:
                     # A commune not recognised as typed: offer those whose name starts so (works without JS).
                     candidates = store.read("web_communes", {"prefix": commune, "org": org, "limit": 12}) \
                         if commune else []

@@ -212,6 +212,7 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     named_orgs = _find_orgs(places, ws, named)
     org = org or (named_orgs[0] if named_orgs else None)
     departement = _bracketed_departement(places, text)
+    groups: list[tuple[list[str], list[str]]]
     if commune:
         groups = [(commune_param(places, commune), [])]
     else:
@@ -300,7 +301,7 @@ def _find_communes(places: PlaceIndex, ws: list[str], text: str, named: set[int]
     words) counts only when it reads as a place: capitalised, or after « à, au, en, dans… »."""
     capitalised = {fold(r) for r in re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text)) if r[:1].isupper()}
     ws = _saints(ws)
-    found: list[tuple[int, list[str]]] = []
+    found: list[tuple[int, tuple[list[str], list[str]]]] = []
     departement: str | None = None
     spans = sorted((-n, i) for i, w in enumerate(ws) for n in range(1, min(places.name_lengths.get(w, 0),
                                                                          MAX_NAME_WORDS, len(ws) - i) + 1))

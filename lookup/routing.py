@@ -269,15 +269,16 @@ def route(idx: Index, reading: Any, topics: dict[int, float], contact: Contact, 
     commune = (reading.communes or reading.outside or [None])[0]
     dep = reading.departement
     top = max(topics, key=topics.__getitem__) if topics else None
-    comp = idx.competences[top] if top is not None and topics[top] >= min_topic else None
+    best = topics[top] if top is not None else 0.0
+    comp = idx.competences[top] if top is not None and best >= min_topic else None
     place = place_json(places, commune, None if commune else dep)
     candidates = [p for c in reading.candidates if (p := place_json(places, c, None))]
     competent = None
     if comp is not None and not candidates and (place is not None or comp.level in ("etat", "other")):
         competent = competent_for(idx, comp, commune, dep, contact)
         runner = sorted(topics.values(), reverse=True)[1] if len(topics) > 1 else 0.0
-        if competent is not None and runner >= TOPIC_TIE * topics[top]:
-            for other in (c for c, v in topics.items() if c != top and v >= TOPIC_TIE * topics[top]):
+        if competent is not None and runner >= TOPIC_TIE * best:
+            for other in (c for c, v in topics.items() if c != top and v >= TOPIC_TIE * best):
                 alt = competent_for(idx, idx.competences[other], commune, dep, lambda _c: None)
                 if alt is None or (alt.code, alt.name) != (competent.code, competent.name):
                     competent = comp = None  # two topics, two bodies: undecided

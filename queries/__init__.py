@@ -5,7 +5,7 @@ User text never enters a query string: every statement takes `$parameters`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from graph.errors import UnknownQuery
@@ -13,7 +13,7 @@ from graph.errors import UnknownQuery
 QUERY_DIR = Path(__file__).resolve().parent
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The statement text of queries/<name>.cypher, comment lines removed."""
     if not name.replace("_", "").isalnum():

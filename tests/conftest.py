@@ -34,6 +34,7 @@ _SEED_TMP = Path(tempfile.mkdtemp(prefix="qfq-seed-data-"))
 atexit.register(shutil.rmtree, _SEED_TMP, True)
 DATA = subset_copy(NATIONAL_DATA, _SEED_TMP / "data")
 BACKENDS = ("falkordb", "neo4j")
+pytest_plugins = ["tests.browser"]  # the browser tests' `server` and `browser` fixtures
 NEO4J_START_TIMEOUT = 600  # the first start fetches the jars from Maven Central
 GRAPH_VARS = ("QFQ_GRAPH_URL", "QFQ_GRAPH_USER", "QFQ_GRAPH_PASSWORD")
 

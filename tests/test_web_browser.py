@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM, Recorder, browser, server, shot  # noqa: F401 (fixtures by name)
+from tests.browser import ARTIFACTS, CHROMIUM, Recorder, shot
 
 QUESTION = "assistante sociale à Stenay"
 EXPECTED_UNIT = "meuse:sst-stenay"
