@@ -23,6 +23,8 @@ from api.limits import MAX_HEADERS, MAX_JSON_DEPTH, MAX_URL
 from api.protocol import LimitedHttpTools
 from api.testing import LiveServer
 
+pytestmark = pytest.mark.slow  # raw sockets and timings against a real uvicorn (the fast loop keeps test_api_limits)
+
 SERVER_SECONDS = 1.0  # each refusal, measured by the client (an upper bound of the server's time)
 HEALTH_SECONDS = 0.1  # each /healthz answer while a refusal is computed
 

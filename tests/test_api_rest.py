@@ -25,6 +25,7 @@ def client(loaded_store: Any) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.mark.slow  # runs `qfq ask` as a subprocess
 def test_ask_is_the_json_of_qfq_ask(client: TestClient, graph_dir: Path) -> None:
     question = "qui s'occupe de l'aide sociale à l'enfance ?"
     res = client.get("/api/ask", params={"q": question, "org": "meuse", "limit": 3})

@@ -10,7 +10,10 @@ import pytest
 from tests.conftest import REPO
 
 LINT = REPO / "tools" / "cypher-lint"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node absent: make test installs it")
+pytestmark = [
+    pytest.mark.slow,  # Neo4j's Cypher linter (node subprocess)
+    pytest.mark.skipif(shutil.which("node") is None, reason="node absent: make test installs it"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ import pytest
 from graph.config import GraphConfig
 from graph.embedded import EmbeddedServer
 
+pytestmark = pytest.mark.slow  # starts, kills and restarts FalkorDB processes
+
 REPO = Path(__file__).resolve().parent.parent
 HOLDER = """
 import sys, time

@@ -121,6 +121,7 @@ def test_too_long_text_is_refused_clearly(engine: Engine, text: str) -> None:
         engine.ask(text)
 
 
+@pytest.mark.slow  # runs `qfq` subprocesses
 def test_cli_ask_and_eval(loaded_store, tmp_path) -> None:
     import json
     import subprocess

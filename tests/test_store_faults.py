@@ -134,6 +134,7 @@ time.sleep(600)
 """
 
 
+@pytest.mark.slow  # starts and kills processes
 def test_a_server_restarted_from_a_thread_dies_with_its_owner(tmp_path):
     env = env_for(tmp_path)
     owner = subprocess.Popen([sys.executable, "-c", RESTART_FROM_A_THREAD], cwd=REPO, env=env,

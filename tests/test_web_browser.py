@@ -19,6 +19,7 @@ EXPECTED_UNIT = "meuse:sst-stenay"
 EXPECTED_NAME = "Service Social Territorial Stenay"
 
 pytestmark = [
+    pytest.mark.slow,  # a real browser against a real uvicorn
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent : apt-get install -y chromium"),
 ]
 
