@@ -29,7 +29,7 @@ from lookup.evaluate import evaluate, read_questions  # noqa: E402
 from lookup.index import QUERIES, build_index, read_records  # noqa: E402
 from lookup.text import stems  # noqa: E402
 
-DEFAULT_FILES = [Path("/work/shared/eval/questions_dev.jsonl"), ROOT / "tests" / "data" / "questions_extra.jsonl"]
+DEFAULT_FILES = [ROOT.parent / "shared" / "eval" / "questions_dev.jsonl", ROOT / "tests" / "data" / "questions_extra.jsonl"]
 
 
 # ---------------------------------------------------------------------- BM25 baseline

@@ -15,6 +15,7 @@ from lookup.places import commune_param, place_factor
 from lookup.question import fuzzy_terms, topic_terms
 from lookup.text import same_name
 from lookup.weights import PLACE_EXACT, PLACE_NEAR
+from tests.questions import DEV, EXTRA, question_file
 
 
 @pytest.fixture(scope="module")
@@ -188,12 +189,9 @@ def test_place_factor_exact_near_and_whole_territory(engine: Engine) -> None:
 
 
 # ---- in-scope questions always get candidates; weak evidence says so
-QUESTION_FILES = [Path("/work/shared/eval/questions_dev.jsonl"), Path(__file__).parent / "data" / "questions_extra.jsonl"]
-
-
-@pytest.mark.parametrize("path", [p for p in QUESTION_FILES if p.is_file()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [DEV, EXTRA], ids=["dev", "extra"])
 def test_no_empty_answer_list_for_an_in_scope_question(engine: Engine, path: Path) -> None:
-    for q in read_questions(path):
+    for q in read_questions(question_file(path)):
         res = engine.ask(q["q"], org=q.get("org"))
         if q["expected"]:
             assert not res["out_of_scope"] and res["answers"], q["id"]

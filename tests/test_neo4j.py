@@ -31,7 +31,7 @@ from loaders.load import load_dataset
 from lookup.engine import Engine
 from lookup.evaluate import read_questions
 from tests.conftest import DATA, REPO, qfq_env
-from tests.test_lookup_evaluate import DEV
+from tests.questions import DEV, question_file
 
 pytestmark = pytest.mark.neo4j_only
 QFQ = [sys.executable, "-m", "qfq"]
@@ -56,9 +56,7 @@ def engines(loaded_store: Any, falkor: Any) -> dict[str, Engine]:
 
 
 def dev_questions() -> list[dict[str, Any]]:
-    if not DEV.is_file():
-        pytest.fail(f"{DEV} absent: the dev questions live in ../shared/eval beside the repository")
-    return read_questions(DEV)
+    return read_questions(question_file(DEV))
 
 
 def as_cli_json(res: dict[str, Any]) -> str:
