@@ -26,11 +26,12 @@ import queries
 from graph.falkor_store import FalkorStore
 from graph.neo4j_store import Neo4jStore
 from loaders.graph_rows import build_rows
+from tests import probe
 from tests.bolt_double import BOLT_GRAPH, start_bolt_double
 
 pytestmark = pytest.mark.slow  # a second FalkorDB process with its Bolt port, loaded in bulk
 
-WRITE_PREFIXES = ("load_", "clear_", "probe_", "echo_")
+WRITE_PREFIXES = ("load_", "clear_")
 EXAMPLE = re.compile(r"^//\s*example:\s*(\{.*\})\s*$", re.M)
 
 
@@ -80,12 +81,12 @@ def test_read_query_same_on_both_adapters(adapters, name):
 
 def test_small_write_same_on_both_adapters(adapters):
     native, bolt = adapters
-    assert native.write("echo_value", {"id": "n1", "value": "Service acces aux droits"}) == [
+    assert probe.echo(native, "n1", "Service acces aux droits") == [
         {"value": "Service acces aux droits"}]
-    assert bolt.write("echo_value", {"id": "b1", "value": "Service acces aux droits"}) == [
+    assert probe.echo(bolt, "b1", "Service acces aux droits") == [
         {"value": "Service acces aux droits"}]
-    assert native.read("probe_read", {"id": "b1"}) == bolt.read("probe_read", {"id": "n1"})
-    assert native.write("echo_value", {"id": "n2", "value": 42}) == bolt.write("echo_value", {"id": "b2", "value": 42})
-    assert native.write("echo_value", {"id": "n3", "value": [1, 2.5, "x", True]}) == \
-        bolt.write("echo_value", {"id": "b3", "value": [1, 2.5, "x", True]})
-    native.write("probe_delete")
+    assert probe.read(native, "b1") == probe.read(bolt, "n1")
+    assert probe.echo(native, "n2", 42) == probe.echo(bolt, "b2", 42)
+    assert probe.echo(native, "n3", [1, 2.5, "x", True]) == \
+        probe.echo(bolt, "b3", [1, 2.5, "x", True])
+    probe.clear(native)

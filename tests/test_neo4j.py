@@ -35,7 +35,7 @@ from tests.questions import DEV, question_file
 
 pytestmark = pytest.mark.neo4j_only
 QFQ = [sys.executable, "-m", "qfq"]
-WRITE_PREFIXES = ("load_", "clear_", "probe_", "echo_")
+WRITE_PREFIXES = ("load_", "clear_")
 EXAMPLE = re.compile(r"^//\s*example:\s*(\{.*\})\s*$", re.M)
 
 
