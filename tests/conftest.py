@@ -169,6 +169,28 @@ def loaded_store(graph_dir: Path, dataset):
 
 
 @pytest.fixture(scope="session")
+def engine(loaded_store):
+    """One lookup engine on the session's graph: building its index is the costly part, and the tests that
+    only ask share it (a module with its own `engine` fixture overrides this one)."""
+    from lookup.engine import Engine
+
+    return Engine.from_store(loaded_store)
+
+
+@pytest.fixture(scope="session")
+def client(loaded_store):
+    """One app (api.app.create_app, default settings) on the session's graph, in process (Starlette's
+    TestClient), for the modules that only send requests: each app builds its own lookup index at start.
+    Modules that need other settings or count queries build their own `client`."""
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(loaded_store)) as c:
+        yield c
+
+
+@pytest.fixture(scope="session")
 def national_store(tmp_path_factory: pytest.TempPathFactory):
     """A second embedded store, in its own directory, with the whole territorial map of data/ loaded."""
     from graph import open_store

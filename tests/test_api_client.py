@@ -7,7 +7,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
 from api.testing import free_port
 from tests.conftest import qfq_env
 
@@ -39,12 +37,6 @@ class GraphQLClient:
         body = res.json()
         assert "errors" not in body, body["errors"]
         return body["data"]
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(loaded_store)) as http:
-        yield http
 
 
 @pytest.fixture(scope="module")

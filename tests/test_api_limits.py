@@ -5,23 +5,20 @@ and checks that other clients are served meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from api.app import create_app
 from api.limits import MAX_ALIASES, MAX_BODY, MAX_DEPTH, MAX_PAGE, MAX_QUESTION
 
 GQL_RESPONSE = "application/graphql-response+json"
 
 
 @pytest.fixture(scope="module")
-def http(loaded_store: Any) -> Iterator[httpx.Client]:
-    with TestClient(create_app(loaded_store)) as client:
-        yield client
+def http(client: TestClient) -> httpx.Client:
+    return client  # the session's app, in process (tests/conftest.py)
 
 
 def post(http: httpx.Client, query: str, accept: str = "application/json", **variables: Any) -> httpx.Response:

@@ -6,7 +6,6 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,6 @@ from api.app import create_app, cors_origins
 from tests.conftest import qfq_env
 
 QFQ = str(Path(sys.executable).with_name("qfq"))
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(loaded_store)) as c:
-        yield c
 
 
 @pytest.mark.slow  # runs `qfq ask` as a subprocess

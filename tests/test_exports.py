@@ -37,16 +37,6 @@ def stats(loaded_store) -> dict:
     return _stats(loaded_store)
 
 
-@pytest.fixture(scope="module")
-def client(loaded_store):
-    from starlette.testclient import TestClient
-
-    from api.app import create_app
-
-    with TestClient(create_app(loaded_store)) as c:
-        yield c
-
-
 def _no_remote(url, options=None):  # pyld document loader: any remote fetch is a failure
     raise AssertionError(f"le JSON-LD ne doit rien charger à distance (demandé : {url})")
 

@@ -5,20 +5,11 @@ In process (Starlette's TestClient): these are the app's own answers; what uvico
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from starlette.testclient import TestClient
-
-from api.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(loaded_store: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(loaded_store), raise_server_exceptions=False) as c:
-        yield c
 
 
 def post_graphql(client: TestClient, body: Any) -> httpx.Response:

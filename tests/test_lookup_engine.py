@@ -18,11 +18,6 @@ from lookup.weights import PLACE_EXACT, PLACE_NEAR
 from tests.questions import DEV, EXTRA, question_file
 
 
-@pytest.fixture(scope="module")
-def engine(loaded_store) -> Engine:
-    return Engine.from_store(loaded_store)
-
-
 def _check_contract(res: dict) -> None:
     assert set(res) == {"question", "organisation", "out_of_scope", "hint", "confidence", "answers", "place",
                         "place_candidates", "competent", "message", "place_rule"}

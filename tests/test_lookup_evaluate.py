@@ -10,7 +10,6 @@ from lookup.evaluate import judge, metrics, read_questions
 from tests.questions import DEV, EXTRA, question_file
 
 
-
 def _answer(*names: str, oos: bool = False) -> dict:
     return {"out_of_scope": oos, "answers": [{"unit": {"name": n}} for n in names]}
 
@@ -41,11 +40,9 @@ def test_metrics_overall_and_by_style() -> None:
 
 
 @pytest.mark.parametrize("path", [DEV, EXTRA], ids=["dev", "extra"])
-def test_quality_thresholds(loaded_store, path: Path) -> None:
-    from lookup.engine import Engine
+def test_quality_thresholds(engine, path: Path) -> None:
     from lookup.evaluate import evaluate
 
-    engine = Engine.from_store(loaded_store)
     questions = read_questions(question_file(path))
     assert len(questions) >= 20, f"{path}: {len(questions)} questions, too few for a threshold"
     m, _ = evaluate(questions, lambda q: engine.ask(q["q"], org=q.get("org")))
