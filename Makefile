@@ -85,4 +85,4 @@ bench: install
 	$(PY) bench/api_load.py
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache
