@@ -54,6 +54,7 @@ def test_every_unit_has_its_parent_and_provenance(loaded_store, dataset):
             assert rows[0]["quote"]
 
 
+@pytest.mark.slow  # reloads the whole data set into the session's graph
 def test_loading_twice_gives_the_same_graph(loaded_store, dataset):
     before = fingerprint(loaded_store)
     load_dataset(loaded_store, dataset)

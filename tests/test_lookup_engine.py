@@ -101,6 +101,7 @@ def test_limit_is_respected(engine: Engine) -> None:
     assert len(engine.ask("routes départementales", org="meuse", limit=10**9)["answers"]) <= 50
 
 
+@pytest.mark.slow  # fuzz: 150 generated questions, each timed
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=MAX_QUESTION))
 def test_any_text_gives_a_valid_answer_quickly(engine: Engine, text: str) -> None:
