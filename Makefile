@@ -13,7 +13,7 @@ NEO4J_TESTS := tests/test_graph_values.py tests/test_graph_config.py tests/test_
 	tests/test_api_*.py tests/test_web.py tests/test_web_browser.py tests/test_exposure.py \
 	tests/test_exports.py tests/test_fuzz_api.py tests/test_neo4j.py tests/test_neo4j_browser.py
 
-.PHONY: install run load serve neo4j test test-neo4j lint-cypher node-tools browser bench clean
+.PHONY: install run load serve neo4j check lint test test-neo4j lint-cypher node-tools browser bench clean
 
 install: $(VENV)/.installed
 
@@ -38,8 +38,20 @@ serve: install
 neo4j: install
 	$(PY) tools/neo4j/server.py
 
-## Everything CI checks: Python tests on the embedded FalkorDB, then on a real Neo4j 5, and Neo4j's Cypher lint.
+## The fast loop (about a minute): the tests not marked slow, then ruff and mypy.
+check: install
+	$(PY) -m pytest -q -m "not slow"
+	$(MAKE) lint
+
+## ruff (pyflakes, pycodestyle, bugbear, pyupgrade) and mypy, configured in pyproject.toml.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+## Everything CI checks: ruff and mypy, the Python tests (slow ones too) on the embedded FalkorDB, then on a
+## real Neo4j 5, and Neo4j's Cypher lint.
 test: install node-tools browser
+	$(MAKE) lint
 	$(PY) -m pytest -q
 	$(MAKE) test-neo4j
 	$(MAKE) lint-cypher
@@ -47,8 +59,9 @@ test: install node-tools browser
 test-neo4j: install node-tools browser
 	$(PY) -m pytest -q --backend=neo4j $(NEO4J_TESTS)
 
+# The product's queries, the schema, and the tests' own statements (tests/cypher).
 lint-cypher: node-tools
-	node tools/cypher-lint/lint.mjs queries schema/neo4j.cypher
+	node tools/cypher-lint/lint.mjs queries schema/neo4j.cypher tests/cypher
 
 node-tools:
 	@for d in $(NODE_TOOLS); do \
@@ -72,4 +85,4 @@ bench: install
 	$(PY) bench/api_load.py
 
 clean:
-	rm -rf $(VENV) var test-artifacts
+	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache

@@ -100,7 +100,7 @@ def _local(selection_set: SelectionSetNode | None) -> tuple[int, list[str]]:
             count += 1
             if isinstance(sel, FragmentSpreadNode):
                 spreads.append(sel.name.value)
-            elif sel.selection_set is not None:  # a field or an inline fragment
+            elif isinstance(sel, (FieldNode, InlineFragmentNode)) and sel.selection_set is not None:
                 stack.append(sel.selection_set)
     return count, spreads
 

@@ -308,7 +308,7 @@ class Handling:
 
 
 
-async def unit_by_id(info: Info, unit_id: str | None) -> "Unit | None":
+async def unit_by_id(info: Info, unit_id: str | None) -> Unit | None:
     """The unit a role or mission belongs to, through the batched unit loader."""
     row = await info.context.loaders.unit.load(unit_id) if unit_id else None
     return Unit.of(row) if row else None
@@ -391,7 +391,8 @@ class Competence(Node):
 
     @strawberry.field(description="Other levels that also act on this topic.")
     async def also_levels(self, info: Info) -> list[CompetenceLevel]:
-        return [as_enum(CompetenceLevel, v) for v in (await self._row(info)).get("also_levels") or [] if v]
+        levels = (as_enum(CompetenceLevel, v) for v in (await self._row(info)).get("also_levels") or [])
+        return [level for level in levels if level is not None]
 
     @strawberry.field(description="The law that assigns it, when known.")
     async def legal_basis(self, info: Info) -> str | None:

@@ -18,7 +18,7 @@ import logging
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -177,7 +177,7 @@ def respond(media: str, status: int, payload: dict[str, Any], headers: dict[str,
     return Response(body, status_code=status, headers=headers, media_type=f"{media}; charset=utf-8")
 
 
-def _errors(errors: list[GraphQLError]) -> list[Any]:
+def _errors(errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
     return [e.formatted for e in errors]
 
 

@@ -98,9 +98,9 @@ def read_only(mnt: Path) -> None:
 
 
 def owner_killed() -> None:
-    script = ("import os,signal,threading,time\nfrom graph import open_store\ns=open_store()\n"
-              "s.write('echo_value',{'id':'k','value':'v'})\nos.kill(s.server.info.pid,signal.SIGKILL)\n"
-              "s.server._proc.wait()\nt=threading.Thread(target=lambda: s.read('probe_read',{'id':'k'}))\n"
+    script = ("import os,signal,threading,time\nfrom graph import open_store\nfrom tests import probe\ns=open_store()\n"
+              "probe.echo(s, 'k', 'v')\nos.kill(s.server.info.pid,signal.SIGKILL)\n"
+              "s.server._proc.wait()\nt=threading.Thread(target=lambda: probe.read(s, 'k'))\n"
               "t.start();t.join();print(s.server.info.pid,flush=True);time.sleep(600)\n")
     with tempfile.TemporaryDirectory() as tmp:
         owner = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, env=env_for(Path(tmp)),

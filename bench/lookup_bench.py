@@ -29,7 +29,7 @@ from lookup.evaluate import evaluate, read_questions  # noqa: E402
 from lookup.index import QUERIES, build_index, read_records  # noqa: E402
 from lookup.text import stems  # noqa: E402
 
-DEFAULT_FILES = [Path("/work/shared/eval/questions_dev.jsonl"), ROOT / "tests" / "data" / "questions_extra.jsonl"]
+DEFAULT_FILES = [ROOT.parent / "shared" / "eval" / "questions_dev.jsonl", ROOT / "tests" / "data" / "questions_extra.jsonl"]
 
 
 # ---------------------------------------------------------------------- BM25 baseline
@@ -75,7 +75,7 @@ def synthetic_records(seed: dict[str, list[dict[str, Any]]], target: int, rng: r
     copies = max(1, -(-target // per_copy))
     unit_ids = [u["id"] for u in seed["lookup_units"]]
     for k in range(copies):
-        def uid(i: str) -> str:
+        def uid(i: str, k: int = k) -> str:
             return f"s{k}-{i}"
         perm = unit_ids[:]
         rng.shuffle(perm)
@@ -199,14 +199,14 @@ def main() -> None:
     print(f"  unités {big.size}  organisations {len(big.orgs)}  construction {build_s:.2f} s"
           + (f"  mémoire de l'index (RSS) +{after - before:.0f} Mo" if before and after else ""))
     synth_engine = Engine(index=big)
-    orgs, known = sorted(big.orgs), big.orgs.keys()
+    orgs, known = sorted(big.orgs), frozenset(big.orgs)
     for q in all_q:  # each question asked of a random copy of its organisation
         q["_sorg"] = f"s{rng.randrange(len(orgs) // max(1, len(seed['lookup_organisations'])))}-{q.get('org')}"
     lat = latencies(synth_engine, all_q, lambda q: q["_sorg"] if q["_sorg"] in known else None, args.rounds)
     print(f"  ask (org donnée)   n={lat['n']}  p50 {lat['p50']:.2f} ms  p99 {lat['p99']:.2f} ms  max {lat['max']:.2f} ms")
     lat = latencies(synth_engine, all_q, lambda q: None, args.rounds)
     print(f"  ask (sans org, toutes organisations) n={lat['n']}  p50 {lat['p50']:.2f} ms  p99 {lat['p99']:.2f} ms")
-    del synth, big, synth_engine, known
+    del synth, big, synth_engine
     if args.via_graph:
         via_graph(args.units, all_q, args.rounds)
     store.close()

@@ -22,6 +22,7 @@ import atexit
 import ctypes
 import errno
 import fcntl
+import functools
 import json
 import logging
 import os
@@ -187,7 +188,7 @@ class EmbeddedServer:
             port = _free_port()
             log_start = _size(self.log_file)
             proc = self._spawn(port, password)
-            if _wait_ready(port, password, lambda: proc.poll() is None, READY_TIMEOUT):
+            if _wait_ready(port, password, lambda: proc.poll() is None, READY_TIMEOUT):  # noqa: B023 (called at once)
                 break
             _kill_group(proc.pid)
             proc.wait()
@@ -284,7 +285,7 @@ def _flock(fh: object, timeout: float = 120.0) -> None:
             return
         except BlockingIOError:
             if time.monotonic() > deadline:
-                raise StoreUnavailable("graphe embarqué : verrou occupé depuis 120 s par un autre processus.")
+                raise StoreUnavailable("graphe embarqué : verrou occupé depuis 120 s par un autre processus.") from None
             time.sleep(0.05)
 
 
@@ -323,7 +324,7 @@ class _Spawner:
             try:
                 done.put(subprocess.Popen(
                     argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    preexec_fn=lambda: _die_with_parent(parent), close_fds=True))
+                    preexec_fn=functools.partial(_die_with_parent, parent), close_fds=True))
             except BaseException as exc:  # handed to the caller, raised in its thread
                 done.put(exc)
 

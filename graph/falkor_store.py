@@ -139,7 +139,7 @@ class FalkorStore:
 
     # -- staged loads ---------------------------------------------------------------------------
     @contextmanager
-    def replace(self) -> Iterator["_StagedWriter"]:
+    def replace(self) -> Iterator[_StagedWriter]:
         """Write a whole new graph; it becomes current only if the block completes."""
         self._drop_stale_versions()
         seq = self._call(lambda: self._conn.incr(f"{self.graph}:seq"))

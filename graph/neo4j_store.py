@@ -64,7 +64,7 @@ class Neo4jStore:
             raise StoreError(f"Requête refusée par Neo4j : {_cause(exc)}") from None
 
     @contextmanager
-    def replace(self) -> Iterator["_TxWriter"]:
+    def replace(self) -> Iterator[_TxWriter]:
         """One explicit transaction for the whole load: committed at the end, rolled back on error.
 
         Readers keep seeing the previous graph until the commit; if the loading process dies, Neo4j

@@ -65,9 +65,11 @@ def to_plain(value: Any) -> Plain:
     props = getattr(value, "properties", None)  # falkordb Node / Edge
     if isinstance(props, Mapping):
         return {str(k): to_plain(v) for k, v in props.items()}
-    nodes = getattr(value, "nodes", None)  # falkordb / neo4j Path
+    nodes = getattr(value, "nodes", None)  # a Path: falkordb's nodes() method, neo4j's nodes tuple
     if callable(nodes):
-        return [to_plain(n) for n in nodes()]
+        nodes = nodes()
+    if isinstance(nodes, (list, tuple)):
+        return [to_plain(n) for n in nodes]
     if hasattr(value, "items"):  # neo4j Node / Relationship
         return {str(k): to_plain(v) for k, v in value.items()}
     return str(value)

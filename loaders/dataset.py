@@ -252,17 +252,17 @@ def _check_references(ds: Dataset, orgs: list[tuple[Path, Organisation]], src_di
             for j, m in enumerate(u.missions):
                 text, src = (m, u.source) if isinstance(m, str) else (m.text, m.source or u.source)
                 _check_quote(text, src, docs, f"{at}.missions[{j}]", problems)
-            for j, c in enumerate(u.competences):
-                if c.code not in codes:
-                    problems.append(f"{at}.competences[{j}] : compétence {c.code!r} inconnue. Utilisez un code de "
+            for j, cref in enumerate(u.competences):
+                if cref.code not in codes:
+                    problems.append(f"{at}.competences[{j}] : compétence {cref.code!r} inconnue. Utilisez un code de "
                                     "data/competences.yaml ou ajoutez-la.")
-                if c.quote:
-                    _check_quote(c.quote, c.source or u.source, docs, f"{at}.competences[{j}].quote", problems)
-            for j, p in enumerate(u.partners):
-                if p.id not in partner_ids:
-                    problems.append(f"{at}.partners[{j}] : partenaire {p.id!r} inconnu. Déclarez-le dans data/partners.yaml.")
-                if p.quote:
-                    _check_quote(p.quote, p.source or u.source, docs, f"{at}.partners[{j}].quote", problems)
+                if cref.quote:
+                    _check_quote(cref.quote, cref.source or u.source, docs, f"{at}.competences[{j}].quote", problems)
+            for j, pref in enumerate(u.partners):
+                if pref.id not in partner_ids:
+                    problems.append(f"{at}.partners[{j}] : partenaire {pref.id!r} inconnu. Déclarez-le dans data/partners.yaml.")
+                if pref.quote:
+                    _check_quote(pref.quote, pref.source or u.source, docs, f"{at}.partners[{j}].quote", problems)
             for j, t in enumerate(u.territories):
                 _resolve_territory(ds, org, communes, t.commune, t.code, t.canton, f"{at}.territories[{j}]", problems)
                 if t.quote:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from loaders.dataset import squash
 from lookup.text import name_key
@@ -92,7 +93,7 @@ def extract(text: str) -> list[Draft]:
     for raw in lines:
         m = HEADING.match(raw)
         head = _is_heading(m.group(2)) if m and raw.strip() else None
-        if head is None:
+        if m is None or head is None:
             if current is not None:
                 current.lines.append(raw)
             continue
@@ -153,10 +154,10 @@ def _resolve(units: list[Draft], holders: list[Draft]) -> None:
                 else:
                     u.parent = _best(target, names, by_fold, exclude=u)
         extra += _chart_members(u, u.lines, by_fold)
-    for h in holders:  # "SERVICES SOCIAUX TERRITORIAUX", "CENTRES D'EXPLOITATION": members go to the owner
-        owner = by_id.get(h.parent or "")
+    for holder in holders:  # "SERVICES SOCIAUX TERRITORIAUX", "CENTRES D'EXPLOITATION": members go to the owner
+        owner = by_id.get(holder.parent or "")
         if owner is not None:
-            extra += _chart_members(owner, h.lines, by_fold)
+            extra += _chart_members(owner, holder.lines, by_fold)
     units.extend(extra)
 
 
@@ -276,7 +277,7 @@ def to_yaml(units: list[Draft], org_id: str, org_name: str, source_file: str) ->
     """The draft as a data file (schema.model.Organisation), comments saying it is unchecked."""
     import yaml
 
-    doc = {
+    doc: dict[str, Any] = {
         "id": org_id, "name": org_name, "kind": "departement", "territory": "00",
         "sources": [{"id": "doc", "file": source_file, "title": "Organisation des services"}],
         "units": [],

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 MAX_YAML_BYTES = 5 * 1024 * 1024  # the largest curated file (meuse.yaml) is 240 KB
 MAX_CSV_BYTES = 100 * 1024 * 1024  # a national territory table stays far below
@@ -239,7 +240,7 @@ def _loc(loc: tuple[Any, ...], data: Any) -> tuple[str, int]:
     return out or "(racine)", line
 
 
-def _french(err: dict[str, Any]) -> str:
+def _french(err: ErrorDetails) -> str:
     kind = err.get("type", "")
     if kind == "missing":
         return "champ obligatoire absent. Ajoutez-le."

@@ -29,7 +29,7 @@ class LoadReport:
 def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None, batch: int = 5000) -> LoadReport:
     """Replace the graph's content with `ds`; `progress(step, rows_done)` is called after each batch."""
     start = time.perf_counter()
-    plan = build_rows(ds, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+    plan = build_rows(ds, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
     total = 0
     if store.backend == "neo4j":  # Neo4j refuses schema changes inside a data transaction
         apply_schema("neo4j", lambda stmt: store.run_text(stmt, write=True))

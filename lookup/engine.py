@@ -103,7 +103,7 @@ class Engine:
             scope = decide(idx, query, topics, scored)
         out_of_scope = scope.out_of_scope or where.block
         ranked = [] if out_of_scope else rank(idx, scored, limit, collapse=not query.places.communes)
-        ranked, rule = sector_first(idx, query.org, (query.places.communes or [None])[0], ranked, scored,
+        ranked, rule = sector_first(idx, query.org, next(iter(query.places.communes), None), ranked, scored,
                                     where.topic, Ranked)
         unnamed = (where.competent is not None and where.competent.covered and where.topic is not None
                    and not idx.handled_in(where.topic.idx, query.org))

@@ -9,7 +9,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -31,7 +30,7 @@ def init() -> None:
 
 
 @app.command()
-def load(data: Optional[Path] = DataOpt, quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
+def load(data: Path | None = DataOpt, quiet: bool = typer.Option(False, "--quiet", "-q")) -> None:
     """Vérifie data/ puis remplace le contenu du graphe, tout ou rien."""
     from loaders.dataset import read_dataset
     from loaders.load import load_dataset, plan_size
@@ -125,7 +124,8 @@ def main() -> None:
         if is_usage_error(exc):
             err.print(f"[bold red]Erreur :[/] {french(exc)}", highlight=False, soft_wrap=True)
             sys.exit(2)
-        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
+        code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(code, int):
             exc.show()  # help asked for by a missing command, or an error of click's we do not word
-            sys.exit(exc.exit_code)
+            sys.exit(code)
         raise

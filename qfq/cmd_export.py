@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,8 +13,8 @@ from qfq.app import app, err, fail
 @app.command()
 def export(
     fmt: str = typer.Option(..., "--format", "-f", help="jsonld, csv ou cypher."),
-    org: Optional[str] = typer.Option(None, "--org", help="Seulement cette organisation (id, ex. meuse)."),
-    output: Optional[Path] = typer.Option(
+    org: str | None = typer.Option(None, "--org", help="Seulement cette organisation (id, ex. meuse)."),
+    output: Path | None = typer.Option(
         None, "--output", "-o",
         help="Fichier (jsonld, cypher ; par défaut la sortie standard) ou dossier (csv ; par défaut ./export-csv)."),
 ) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 import yaml
@@ -16,9 +15,9 @@ from qfq.app import app, fail, out
 def extract(
     file: Path = typer.Argument(..., help="Document texte de l'organisation (organigramme détaillé)."),
     org: str = typer.Option(..., "--org", help="Identifiant de l'organisation (ex. meuse)."),
-    name: Optional[str] = typer.Option(None, "--name", help="Nom de l'organisation."),
-    output: Optional[Path] = typer.Option(None, "--output", help="Fichier où écrire le brouillon (sinon : sortie standard)."),
-    compare_with: Optional[Path] = typer.Option(None, "--compare", help="Fichier curé à comparer (précision, rappel)."),
+    name: str | None = typer.Option(None, "--name", help="Nom de l'organisation."),
+    output: Path | None = typer.Option(None, "--output", help="Fichier où écrire le brouillon (sinon : sortie standard)."),
+    compare_with: Path | None = typer.Option(None, "--compare", help="Fichier curé à comparer (précision, rappel)."),
     as_json: bool = typer.Option(False, "--json", help="Comparaison en JSON."),
 ) -> None:
     """Brouillon de fichier data/organisations/<id>.yaml depuis un document ; --compare mesure sa qualité."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,8 +13,8 @@ from qfq.app import app, fail, open_graph, out
 @app.command()
 def ask(
     question: str = typer.Argument(..., help="La question, ex. « qui s'occupe de l'APA ? »."),
-    org: Optional[str] = typer.Option(None, "--org", help="Identifiant de l'organisation (ex. meuse)."),
-    commune: Optional[str] = typer.Option(None, "--commune", help="Nom ou code INSEE de la commune."),
+    org: str | None = typer.Option(None, "--org", help="Identifiant de l'organisation (ex. meuse)."),
+    commune: str | None = typer.Option(None, "--commune", help="Nom ou code INSEE de la commune."),
     limit: int = typer.Option(5, "--limit", min=1, max=50, help="Nombre de réponses."),
     as_json: bool = typer.Option(False, "--json", help="Sortie JSON."),
 ) -> None:

@@ -63,7 +63,7 @@ def _logging(level: str) -> dict[str, Any]:
     }
 
 
-def _run_workers(config: "uvicorn.Config") -> None:
+def _run_workers(config: uvicorn.Config) -> None:
     """uvicorn's process supervisor, each worker on its own SO_REUSEPORT listening socket.
 
     With one shared socket, whichever worker wakes first accepts a burst of connections, so

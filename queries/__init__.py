@@ -5,7 +5,7 @@ User text never enters a query string: every statement takes `$parameters`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 QUERY_DIR = Path(__file__).resolve().parent
@@ -15,7 +15,7 @@ class UnknownQuery(LookupError):
     """A query name with no file in queries/ (a programming error: queries/ depends on nothing else)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The statement text of queries/<name>.cypher, comment lines removed."""
     if not name.replace("_", "").isalnum():

@@ -1,13 +1,11 @@
 """Shared pieces of the browser tests: a real uvicorn server on a free loopback port serving the session's
 loaded embedded FalkorDB, Debian's headless Chromium through Playwright (no browser download), a recorder of
 every request and console message, and screenshots to test-artifacts/ (gitignored).
-Modules import the fixtures by name: `from tests.browser import browser, server`."""
+tests/conftest.py registers this module as a plugin, so its fixtures `server` and `browser` reach every
+module (a module's own `server` fixture takes precedence there)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,32 +18,14 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(loaded_store) -> Iterator[str]:
-    """uvicorn serving api.app.create_app on the loaded store, in a thread; yields the base URL."""
-    import uvicorn
-
+    """A real uvicorn (api/testing.py) serving api.app.create_app on the loaded store; yields the base URL."""
     from api.app import create_app
+    from api.testing import LiveServer
 
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(loaded_store), host="127.0.0.1", port=port,
-                                        log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("le serveur uvicorn de test n'a pas démarré")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with LiveServer(create_app(loaded_store)) as srv:
+        yield srv.url
 
 
 @pytest.fixture(scope="module")

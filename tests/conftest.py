@@ -34,6 +34,7 @@ _SEED_TMP = Path(tempfile.mkdtemp(prefix="qfq-seed-data-"))
 atexit.register(shutil.rmtree, _SEED_TMP, True)
 DATA = subset_copy(NATIONAL_DATA, _SEED_TMP / "data")
 BACKENDS = ("falkordb", "neo4j")
+pytest_plugins = ["tests.browser"]  # the browser tests' `server` and `browser` fixtures
 NEO4J_START_TIMEOUT = 600  # the first start fetches the jars from Maven Central
 GRAPH_VARS = ("QFQ_GRAPH_URL", "QFQ_GRAPH_USER", "QFQ_GRAPH_PASSWORD")
 
@@ -165,6 +166,28 @@ def loaded_store(graph_dir: Path, dataset):
     store.close()
     if server is not None:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def engine(loaded_store):
+    """One lookup engine on the session's graph: building its index is the costly part, and the tests that
+    only ask share it (a module with its own `engine` fixture overrides this one)."""
+    from lookup.engine import Engine
+
+    return Engine.from_store(loaded_store)
+
+
+@pytest.fixture(scope="session")
+def client(loaded_store):
+    """One app (api.app.create_app, default settings) on the session's graph, in process (Starlette's
+    TestClient), for the modules that only send requests: each app builds its own lookup index at start.
+    Modules that need other settings or count queries build their own `client`."""
+    from starlette.testclient import TestClient
+
+    from api.app import create_app
+
+    with TestClient(create_app(loaded_store)) as c:
+        yield c
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,11 @@ from api.testing import LiveServer
 
 AUDIT = Path(__file__).resolve().parent.parent / "tools" / "graphql-http-audit"
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None or shutil.which("npm") is None,
-                                reason="node et npm sont nécessaires pour l'audit graphql-http")
+pytestmark = [
+    pytest.mark.slow,  # the graphql-http audit (node subprocess) against a real uvicorn
+    pytest.mark.skipif(shutil.which("node") is None or shutil.which("npm") is None,
+                       reason="node et npm sont nécessaires pour l'audit graphql-http"),
+]
 
 
 @pytest.fixture(scope="module")

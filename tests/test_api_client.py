@@ -1,4 +1,5 @@
-"""A real HTTP client against a real uvicorn server (thread), and `qfq serve` as a process."""
+"""A GraphQL client's session against the app (in process, Starlette's TestClient), and `qfq serve` as a
+process answering real HTTP clients (slow)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,14 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from api.app import create_app
-from api.testing import LiveServer, free_port
+from api.testing import free_port
 from tests.conftest import qfq_env
 
 QFQ = str(Path(sys.executable).with_name("qfq"))
@@ -40,15 +40,8 @@ class GraphQLClient:
 
 
 @pytest.fixture(scope="module")
-def server(loaded_store: Any) -> Iterator[LiveServer]:
-    with LiveServer(create_app(loaded_store)) as srv:
-        yield srv
-
-
-@pytest.fixture(scope="module")
-def gql(server: LiveServer) -> Iterator[GraphQLClient]:
-    with httpx.Client(base_url=server.url, timeout=30) as http:
-        yield GraphQLClient(http)
+def gql(client: TestClient) -> GraphQLClient:
+    return GraphQLClient(client)
 
 
 def test_who_handles(gql: GraphQLClient) -> None:
@@ -136,8 +129,8 @@ def test_error_cases(gql: GraphQLClient) -> None:
     assert res.status_code == 406
 
 
-def test_graphiql_for_browsers(server: LiveServer) -> None:
-    res = httpx.get(server.url + "/graphql", headers={"accept": "text/html,application/xhtml+xml"})
+def test_graphiql_for_browsers(client: TestClient) -> None:
+    res = client.get("/graphql", headers={"accept": "text/html,application/xhtml+xml"})
     assert res.status_code == 200 and "graphiql" in res.text.lower()
 
 
@@ -152,6 +145,7 @@ def _wait_ready(url: str, proc: subprocess.Popen[str], timeout: float = 60) -> h
     raise AssertionError("qfq serve n'a pas répondu à temps")
 
 
+@pytest.mark.slow  # runs `qfq serve` processes
 @pytest.mark.parametrize("workers", [1, 2])
 def test_qfq_serve_process(loaded_store: Any, workers: int) -> None:
     port = free_port()

@@ -96,11 +96,11 @@ def _as_contract(res: dict[str, Any]) -> dict[str, Any]:
     ("déneigement des routes", None, "Bar-le-Duc"),
     ("permis de conduire", None, None),
 ])
-def test_who_handles_is_the_engine_answer(client: TestClient, loaded_store: Any, question: str, org: str | None,
+def test_who_handles_is_the_engine_answer(client: TestClient, engine: Engine, question: str, org: str | None,
                                           commune: str | None) -> None:
     got = _as_contract(data(client, WHO, {"q": question, "org": org, "commune": commune, "first": 3})["whoHandles"])
     org_id = {"Hauts-de-Seine": "hauts-de-seine"}.get(org or "", org)
-    want = Engine.from_store(loaded_store).ask(question, org=org_id, commune=commune, limit=3)
+    want = engine.ask(question, org=org_id, commune=commune, limit=3)
     for a in want["answers"]:
         a.pop("place_rule", None)  # the result's placeRule says it once
     assert got == want

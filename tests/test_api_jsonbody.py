@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow  # fuzz: generated JSON values
 @given(json_values)
 def test_same_bytes_as_the_standard_library(value: object) -> None:
     assert dump(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,24 +1,24 @@
-"""Abusive requests are refused clearly (never a stack trace) and the live server keeps answering."""
+"""Abusive requests are refused clearly (never a stack trace) and the app keeps answering.
+
+In process (Starlette's TestClient); tests/test_abuse.py sends the same kinds of requests to a real uvicorn
+and checks that other clients are served meanwhile."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from starlette.testclient import TestClient
 
-from api.app import create_app
 from api.limits import MAX_ALIASES, MAX_BODY, MAX_DEPTH, MAX_PAGE, MAX_QUESTION
-from api.testing import LiveServer
 
 GQL_RESPONSE = "application/graphql-response+json"
 
 
 @pytest.fixture(scope="module")
-def http(loaded_store: Any) -> Iterator[httpx.Client]:
-    with LiveServer(create_app(loaded_store)) as srv, httpx.Client(base_url=srv.url, timeout=30) as client:
-        yield client
+def http(client: TestClient) -> httpx.Client:
+    return client  # the session's app, in process (tests/conftest.py)
 
 
 def post(http: httpx.Client, query: str, accept: str = "application/json", **variables: Any) -> httpx.Response:

@@ -6,7 +6,6 @@ import json
 import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +20,7 @@ from tests.conftest import qfq_env
 QFQ = str(Path(sys.executable).with_name("qfq"))
 
 
-@pytest.fixture(scope="module")
-def client(loaded_store: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(loaded_store)) as c:
-        yield c
-
-
+@pytest.mark.slow  # runs `qfq ask` as a subprocess
 def test_ask_is_the_json_of_qfq_ask(client: TestClient, graph_dir: Path) -> None:
     question = "qui s'occupe de l'aide sociale à l'enfance ?"
     res = client.get("/api/ask", params={"q": question, "org": "meuse", "limit": 3})

@@ -11,9 +11,13 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from graph.embedded import _free_port
 from tests.conftest import DATA, REPO
 from tests.test_graph_embedded import wait_gone
+
+pytestmark = pytest.mark.slow  # runs `qfq` subprocesses
 
 QFQ = [sys.executable, "-m", "qfq"]
 

@@ -1,4 +1,5 @@
-"""Neo4j's own Cypher front end finds no error and no warning in queries/ (and fails on a bad query)."""
+"""Neo4j's own Cypher front end finds no error and no warning in queries/ and tests/cypher/ (and fails on a bad
+query)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import pytest
 from tests.conftest import REPO
 
 LINT = REPO / "tools" / "cypher-lint"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node absent: make test installs it")
+pytestmark = [
+    pytest.mark.slow,  # Neo4j's Cypher linter (node subprocess)
+    pytest.mark.skipif(shutil.which("node") is None, reason="node absent: make test installs it"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +25,8 @@ def linter() -> list[str]:
 
 
 def test_queries_are_lint_clean(linter):
-    res = subprocess.run([*linter, str(REPO / "queries"), str(REPO / "schema" / "neo4j.cypher")],
+    res = subprocess.run([*linter, str(REPO / "queries"), str(REPO / "schema" / "neo4j.cypher"),
+                          str(REPO / "tests" / "cypher")],
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stdout + res.stderr
     assert " 0 errors, 0 warnings" in res.stdout

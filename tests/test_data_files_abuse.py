@@ -116,6 +116,7 @@ def test_schema_errors_carry_the_line_of_their_node(data):
     assert "data/organisations/cacem.yaml (ligne 18) › units[0](id=dgs).colour : champ inconnu" in msg, msg
 
 
+@pytest.mark.slow  # runs `qfq load` as a subprocess
 def test_qfq_load_prints_the_problem_without_a_traceback(data):
     edit(data / "partners.yaml", lambda t: t + "deep: " + "[" * 3000 + "]" * 3000 + "\n")
     res = subprocess.run([sys.executable, "-m", "qfq", "load", "--data", str(data), "-q"], cwd=REPO,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from loaders.dataset import read_dataset
 from loaders.files import DataError
 from tests.conftest import DATA
+
+pytestmark = pytest.mark.slow  # fuzz (hypothesis) of the data files
 
 ORG = "haute-loire"
 BASE = yaml.safe_load((DATA / "organisations" / f"{ORG}.yaml").read_text(encoding="utf-8"))

@@ -45,3 +45,13 @@ def test_every_setting_is_in_the_readme():
             used |= set(re.findall(r"\bQFQ_[A-Z_]+\b", path.read_text(encoding="utf-8")))
     missing = sorted(v for v in used if v not in README)
     assert not missing, f"settings read by the code but not documented in README.md: {missing}"
+
+
+def test_every_documented_make_target_is_in_the_readme():
+    """A Makefile target introduced by a `##` comment is one of the README's commands."""
+    lines = (REPO / "Makefile").read_text(encoding="utf-8").splitlines()
+    targets = [nxt.split(":", 1)[0] for line, nxt in zip(lines, lines[1:])
+               if line.startswith("## ") and ":" in nxt and not nxt.startswith("#")]
+    assert {"run", "test", "check", "lint"} <= set(targets)
+    missing = [t for t in targets if f"make {t}" not in README]
+    assert not missing, f"Makefile targets undocumented in README.md: {missing}"

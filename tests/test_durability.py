@@ -10,12 +10,16 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from graph import open_store
 from graph.config import GraphConfig
 from graph.fingerprint import fingerprint
 from loaders.load import load_dataset
 from tests.conftest import DATA, REPO
 from tests.test_graph_embedded import wait_gone
+
+pytestmark = pytest.mark.slow  # kills FalkorDB and replays its AOF (durability)
 
 SLOW_LOAD = f"""
 import time

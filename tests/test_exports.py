@@ -31,19 +31,10 @@ def run_qfq(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def stats(loaded_store) -> dict:
-    r = run_qfq("stats", "--json")
-    assert r.returncode == 0, r.stderr
-    return json.loads(r.stdout)
+    """What `qfq stats --json` prints, read in process."""
+    from qfq.cli import _stats
 
-
-@pytest.fixture(scope="module")
-def client(loaded_store):
-    from starlette.testclient import TestClient
-
-    from api.app import create_app
-
-    with TestClient(create_app(loaded_store)) as c:
-        yield c
+    return _stats(loaded_store)
 
 
 def _no_remote(url, options=None):  # pyld document loader: any remote fetch is a failure
@@ -61,6 +52,7 @@ def _types(nodes: list[dict]) -> Counter:
 
 
 # ---------------------------------------------------------------------------------------- JSON-LD
+@pytest.mark.slow  # runs `qfq export` as a subprocess
 def test_jsonld_expands_offline_and_keeps_every_unit(tmp_path: Path, stats: dict, loaded_store) -> None:
     out = tmp_path / "graph.jsonld"
     r = run_qfq("export", "--format", "jsonld", "--output", str(out))
@@ -114,6 +106,7 @@ def _csv_counts(files: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
     return labels, rels
 
 
+@pytest.mark.slow  # runs `qfq export` as a subprocess
 def test_csv_counts_equal_qfq_stats(tmp_path: Path, stats: dict) -> None:
     folder = tmp_path / "csv"
     r = run_qfq("export", "--format", "csv", "--output", str(folder))
@@ -156,6 +149,7 @@ def cypher_script(tmp_path_factory, loaded_store) -> Path:
     return out
 
 
+@pytest.mark.slow  # runs `qfq export` as a subprocess
 def test_cypher_script_shape(cypher_script: Path, stats: dict) -> None:
     text = cypher_script.read_text(encoding="utf-8")
     stmts = _statements(text)
@@ -168,6 +162,7 @@ def test_cypher_script_shape(cypher_script: Path, stats: dict) -> None:
     assert all("IF NOT EXISTS" in s for s in schema)
 
 
+@pytest.mark.slow  # runs `qfq export` as a subprocess
 def test_cypher_script_rebuilds_the_same_graph(cypher_script: Path, stats: dict) -> None:
     """Replay the data statements (the constraints are Neo4j syntax) into a scratch FalkorDB graph."""
     from graph import GraphConfig, open_store
@@ -200,6 +195,7 @@ def test_cypher_literals_escape_quotes_and_newlines() -> None:
     assert cypher_literal({"a b": 1}) == "{`a b`: 1}"
 
 
+@pytest.mark.slow  # Neo4j's Cypher linter over the whole export (minutes)
 @pytest.mark.falkordb_only("lints the exporter's Cypher text (minutes of linting), whatever engine it was read from")
 def test_cypher_export_is_lint_clean(cypher_script: Path, tmp_path: Path) -> None:
     node = shutil.which("node")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from loaders.extract_compare import compare
@@ -45,6 +46,7 @@ def test_sentence_case_keeps_acronyms():
     assert sentence_case("SERVICE CARRIÈRE, PAIE & BUDGET") == "Service carrière, paie et budget"
 
 
+@pytest.mark.slow  # runs `qfq` subprocesses
 def test_cli_compare_and_errors(tmp_path):
     res = subprocess.run([sys.executable, "-m", "qfq", "extract", str(DOC), "--org", "meuse", "--compare",
                           str(DATA / "organisations" / "meuse.yaml")], cwd=REPO, capture_output=True, text=True,

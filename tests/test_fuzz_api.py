@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from api.app import create_app
 from api.testing import LiveServer
 
+pytestmark = pytest.mark.slow  # fuzz (schemathesis) against a real uvicorn
+
 OPENAPI = Path(__file__).parent / "data" / "rest_openapi.yaml"
 
 

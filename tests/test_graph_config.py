@@ -11,6 +11,7 @@ from graph.config import from_env
 from tests.conftest import REPO, qfq_env
 
 
+@pytest.mark.slow  # runs `qfq stats` subprocesses
 @pytest.mark.parametrize("url, cause", [
     ("falkordb://:s3cret@127.0.0.1:1", "injoignable"),
     ("bolt://neo4j:s3cret@127.0.0.1:1", "injoignable"),

@@ -17,13 +17,17 @@ import pytest
 
 from graph.config import GraphConfig
 from graph.embedded import EmbeddedServer
+from tests import probe
+
+pytestmark = pytest.mark.slow  # starts, kills and restarts FalkorDB processes
 
 REPO = Path(__file__).resolve().parent.parent
 HOLDER = """
 import sys, time
 from graph import open_store
+from tests import probe
 store = open_store()
-store.write("echo_value", {"id": "kept", "value": sys.argv[1]})
+probe.echo(store, "kept", sys.argv[1])
 print(store.server.info.pid, flush=True)
 time.sleep(600)
 """
@@ -67,7 +71,7 @@ def test_second_process_reuses_the_running_server(tmp_path):
     try:
         store = open_in(tmp_path)
         assert store.server.info.pid == pid and not store.server.info.owner
-        assert store.read("probe_read", {"id": "kept"}) == [{"value": "v1"}]
+        assert probe.read(store, "kept") == [{"value": "v1"}]
         store.close()
     finally:
         proc.terminate()
@@ -91,7 +95,7 @@ def test_sigkill_of_both_recovers_with_data(tmp_path):
     store = open_in(tmp_path)  # no "port in use", no stale lock
     try:
         assert store.server.info.pid != pid
-        assert store.read("probe_read", {"id": "kept"}) == [{"value": "before the crash"}]
+        assert probe.read(store, "kept") == [{"value": "before the crash"}]
     finally:
         store.server.stop()
 
@@ -103,14 +107,14 @@ def test_sigkill_of_owner_takes_the_server_down(tmp_path):
     assert wait_gone(pid), "FalkorDB outlived its owner (PR_SET_PDEATHSIG)"
     store = open_in(tmp_path)
     try:
-        assert store.read("probe_read", {"id": "kept"}) == [{"value": "x"}]
+        assert probe.read(store, "kept") == [{"value": "x"}]
     finally:
         store.server.stop()
 
 
 def test_unreadable_files_are_set_aside_and_reported(tmp_path, caplog):
     store = open_in(tmp_path)
-    store.write("echo_value", {"id": "kept", "value": "x"})
+    probe.echo(store, "kept", "x")
     store.server.stop()
     manifest = next((tmp_path / "appendonlydir").glob("*.manifest"))
     manifest.write_text("this is not a manifest\n")
@@ -118,7 +122,7 @@ def test_unreadable_files_are_set_aside_and_reported(tmp_path, caplog):
     try:
         assert store.recovered, "the caller must be told to rebuild from data/"
         assert list(tmp_path.glob("broken-*/appendonlydir"))
-        assert store.read("probe_read", {"id": "kept"}) == []
+        assert probe.read(store, "kept") == []
         assert "reconstruit depuis data/" in caplog.text
     finally:
         store.server.stop()
@@ -142,12 +146,12 @@ def test_server_listens_on_loopback_only_with_a_password(tmp_path):
 
 def test_a_killed_server_is_restarted_on_next_use(tmp_path):
     store = open_in(tmp_path)
-    store.write("echo_value", {"id": "kept", "value": "durable"})
+    probe.echo(store, "kept", "durable")
     old = store.server.info.pid
     os.kill(old, signal.SIGKILL)
     assert wait_gone(old)
     try:
-        assert store.read("probe_read", {"id": "kept"}) == [{"value": "durable"}]  # restarted, data replayed
+        assert probe.read(store, "kept") == [{"value": "durable"}]  # restarted, data replayed
         assert store.server.info.pid != old
     finally:
         store.server.stop()

@@ -6,6 +6,7 @@ import pytest
 
 from graph.errors import BadParameter
 from graph.values import check_params
+from tests import probe
 
 HOSTILE = ["l'aide", 'dit "oui"', "C:\\chemin\\", "\\'", "$id", "{a: 1}", "}", "MATCH (n) DETACH DELETE n",
            "ligne 1\nligne 2", "a\r\nb", "tab\tulation", "é’«»œ", "😀", "\u2028", "' OR 1=1 //", "a\\nb",
@@ -14,28 +15,28 @@ HOSTILE = ["l'aide", 'dit "oui"', "C:\\chemin\\", "\\'", "$id", "{a: 1}", "}", "
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_hostile_string_round_trips_unchanged(loaded_store, value):
-    assert loaded_store.write("echo_value", {"id": "hostile", "value": value}) == [{"value": value}]
-    assert loaded_store.read("probe_read", {"id": "hostile"}) == [{"value": value}]
+    assert probe.echo(loaded_store, "hostile", value) == [{"value": value}]
+    assert probe.read(loaded_store, "hostile") == [{"value": value}]
     assert loaded_store.read("stats_labels")  # the graph is still there and answers
 
 
 def test_hostile_map_and_list_round_trip(loaded_store):
     value = ["a'b", 'c"d', "e\\f", "$g", "{h}", "i\nj"]
-    assert loaded_store.write("echo_value", {"id": "hostile-list", "value": value}) == [{"value": value}]
+    assert probe.echo(loaded_store, "hostile-list", value) == [{"value": value}]
 
 
 @pytest.mark.parametrize("value", ["a\x00b", ["ok", "bad\x00"], {"k": "\x00"}])
 def test_nul_is_refused_with_a_clear_message(loaded_store, value):
     with pytest.raises(BadParameter, match="NUL"):
-        loaded_store.write("echo_value", {"id": "nul", "value": value})
-    assert loaded_store.read("probe_read", {"id": "nul"}) == []
+        probe.echo(loaded_store, "nul", value)
+    assert probe.read(loaded_store, "nul") == []
 
 
 @pytest.mark.parametrize("value", ["a\ud800b", ["ok", "\udfff"], {"k": "x\ud83d"}])
 def test_lone_surrogate_is_refused_with_a_clear_message(loaded_store, value):
     with pytest.raises(BadParameter, match="demi-paire"):
-        loaded_store.write("echo_value", {"id": "surrogate", "value": value})
-    assert loaded_store.read("probe_read", {"id": "surrogate"}) == []
+        probe.echo(loaded_store, "surrogate", value)
+    assert probe.read(loaded_store, "surrogate") == []
 
 
 def test_parameter_names_are_checked():
@@ -46,5 +47,5 @@ def test_parameter_names_are_checked():
 
 
 def test_cleanup(loaded_store):
-    loaded_store.write("probe_delete")
-    assert loaded_store.read("probe_read", {"id": "hostile"}) == []
+    probe.clear(loaded_store)
+    assert probe.read(loaded_store, "hostile") == []

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser import CHROMIUM, Recorder, browser, server, shot  # noqa: F401 (fixtures by name)
+from tests.browser import CHROMIUM, Recorder, shot
 
 pytestmark = [
     pytest.mark.slow,  # a browser per screen and page: the full suite (make test), not the fast loop

@@ -54,6 +54,7 @@ def test_every_unit_has_its_parent_and_provenance(loaded_store, dataset):
             assert rows[0]["quote"]
 
 
+@pytest.mark.slow  # reloads the whole data set into the session's graph
 def test_loading_twice_gives_the_same_graph(loaded_store, dataset):
     before = fingerprint(loaded_store)
     load_dataset(loaded_store, dataset)
@@ -70,6 +71,7 @@ BAD_EDITS = {
 }
 
 
+@pytest.mark.slow  # runs `qfq load` subprocesses
 @pytest.mark.parametrize("case", sorted(BAD_EDITS))
 def test_bad_data_file_is_refused_and_changes_nothing(loaded_store, tmp_path, case):
     old, new, expected = BAD_EDITS[case]
@@ -154,6 +156,7 @@ def uncommitted_loads(store) -> list[str]:
     return [k for k in map(str, store._conn.scan_iter(match="qfq@*")) if k != active]
 
 
+@pytest.mark.slow  # kills a loading subprocess
 def test_sigkill_halfway_through_a_load_keeps_the_previous_graph(loaded_store):
     before = fingerprint(loaded_store)
     proc = subprocess.Popen([sys.executable, "-c", SLOW_LOAD], cwd=REPO, env=qfq_env(), stdout=subprocess.PIPE,

@@ -18,11 +18,7 @@ from lookup.places import place_factor
 from lookup.question import fuzzy_terms, topic_terms
 from lookup.text import same_name
 from lookup.weights import PLACE_EXACT, PLACE_NEAR
-
-
-@pytest.fixture(scope="module")
-def engine(loaded_store) -> Engine:
-    return Engine.from_store(loaded_store)
+from tests.questions import DEV, EXTRA, question_file
 
 
 def _check_contract(res: dict) -> None:
@@ -108,6 +104,7 @@ def test_limit_is_respected(engine: Engine) -> None:
     assert len(engine.ask("routes départementales", org="meuse", limit=10**9)["answers"]) <= 50
 
 
+@pytest.mark.slow  # fuzz: 150 generated questions, each timed
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(max_size=MAX_QUESTION))
 def test_any_text_gives_a_valid_answer_quickly(engine: Engine, text: str) -> None:
@@ -124,6 +121,7 @@ def test_too_long_text_is_refused_clearly(engine: Engine, text: str) -> None:
         engine.ask(text)
 
 
+@pytest.mark.slow  # runs `qfq` subprocesses
 def test_cli_ask_and_eval(loaded_store, tmp_path) -> None:
     import json
     import subprocess
@@ -181,12 +179,9 @@ def test_place_factor_exact_near_and_whole_territory(engine: Engine) -> None:
 
 
 # ---- in-scope questions always get candidates; weak evidence says so
-QUESTION_FILES = [Path("/work/shared/eval/questions_dev.jsonl"), Path(__file__).parent / "data" / "questions_extra.jsonl"]
-
-
-@pytest.mark.parametrize("path", [p for p in QUESTION_FILES if p.is_file()], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [DEV, EXTRA], ids=["dev", "extra"])
 def test_no_empty_answer_list_for_an_in_scope_question(engine: Engine, path: Path) -> None:
-    for q in read_questions(path):
+    for q in read_questions(question_file(path)):
         res = engine.ask(q["q"], org=q.get("org"))
         if q["expected"]:
             assert not res["out_of_scope"] and res["answers"], q["id"]

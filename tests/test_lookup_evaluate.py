@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from lookup.evaluate import judge, metrics, read_questions
-
-DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "questions_dev.jsonl"  # ../shared
-EXTRA = Path(__file__).resolve().parent / "data" / "questions_extra.jsonl"
+from tests.questions import DEV, EXTRA, question_file
 
 
 def _answer(*names: str, oos: bool = False) -> dict:
@@ -53,14 +51,12 @@ def test_metrics_overall_and_by_style() -> None:
 
 
 @pytest.mark.parametrize("path", [DEV, EXTRA], ids=["dev", "extra"])
-def test_quality_thresholds(loaded_store, path: Path) -> None:
-    if not path.is_file():
-        pytest.skip(f"{path} absent")
-    from lookup.engine import Engine
+def test_quality_thresholds(engine, path: Path) -> None:
     from lookup.evaluate import evaluate
 
-    engine = Engine.from_store(loaded_store)
-    m, _ = evaluate(read_questions(path), lambda q: engine.ask(q["q"], org=q.get("org")))
+    questions = read_questions(question_file(path))
+    assert len(questions) >= 20, f"{path}: {len(questions)} questions, too few for a threshold"
+    m, _ = evaluate(questions, lambda q: engine.ask(q["q"], org=q.get("org")))
     o = m["overall"]
     assert o["top1"] >= 0.85, m
     assert o["top3"] >= 0.95, m

@@ -11,6 +11,8 @@ import pytest
 from lookup.engine import Engine
 from tests.conftest import NATIONAL_DATA
 
+pytestmark = pytest.mark.slow  # loads the whole national map into a second store
+
 TOPICS = {  # question → the level of data/competences.yaml it must route by
     "qui s'occupe de l'APA pour ma mère à {c}": "departement",
     "RSA à {c}": "departement",

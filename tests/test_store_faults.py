@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -119,12 +118,13 @@ def test_read_only_data_dir_is_one_line_and_changes_nothing(small_disk):
 RESTART_FROM_A_THREAD = """
 import os, signal, threading, time
 from graph import open_store
+from tests import probe
 store = open_store()
-store.write("echo_value", {"id": "kept", "value": "v"})
+probe.echo(store, "kept", "v")
 first = store.server.info.pid
 os.kill(first, signal.SIGKILL)
 store.server._proc.wait()
-workers = [threading.Thread(target=lambda: store.read("probe_read", {"id": "kept"})) for _ in range(4)]
+workers = [threading.Thread(target=lambda: probe.read(store, "kept")) for _ in range(4)]
 for w in workers:  # four threads find the server gone at once: one restarts it, the others reuse it
     w.start()
 for w in workers:
@@ -135,6 +135,7 @@ time.sleep(600)
 """
 
 
+@pytest.mark.slow  # starts and kills processes
 def test_a_server_restarted_from_a_thread_dies_with_its_owner(tmp_path):
     env = env_for(tmp_path)
     owner = subprocess.Popen([sys.executable, "-c", RESTART_FROM_A_THREAD], cwd=REPO, env=env,

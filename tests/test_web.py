@@ -18,16 +18,6 @@ HTML_PAGES = ["/", "/?q=assistante+sociale+%C3%A0+Stenay", "/?q=carte+grise", f"
               "/mentions-legales", "/donnees", "/adresse/inconnue", "/?q=rsa&commune=Ste"]
 
 
-@pytest.fixture(scope="module")
-def client(loaded_store):
-    from starlette.testclient import TestClient
-
-    from api.app import create_app
-
-    with TestClient(create_app(loaded_store)) as c:
-        yield c
-
-
 class Page(HTMLParser):
     """Collects what the accessibility and CSP checks need."""
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from tests.browser import CHROMIUM, Recorder, browser, server, shot  # noqa: F401 (fixtures by name)
+from tests.browser import CHROMIUM, Recorder, shot
 
 pytestmark = [
     pytest.mark.slow,  # a browser per screen and page: the full suite (make test), not the fast loop

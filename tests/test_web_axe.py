@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM, browser, server  # noqa: F401 (fixtures by name)
+from tests.browser import ARTIFACTS, CHROMIUM
 
 AXE = Path(__file__).resolve().parent.parent / "tools" / "vendor-js" / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [

@@ -12,13 +12,14 @@ import os
 
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM, Recorder, browser, server, shot  # noqa: F401 (fixtures by name)
+from tests.browser import ARTIFACTS, CHROMIUM, Recorder, shot
 
 QUESTION = "assistante sociale à Stenay"
 EXPECTED_UNIT = "meuse:sst-stenay"
 EXPECTED_NAME = "Service Social Territorial Stenay"
 
 pytestmark = [
+    pytest.mark.slow,  # a real browser against a real uvicorn
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} absent : apt-get install -y chromium"),
 ]
 

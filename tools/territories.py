@@ -27,7 +27,7 @@ import struct
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 PINNED = "1.1.0"
 # What the package does not state, read from its content (see SOURCE.md): 34 875 communes = COG at
