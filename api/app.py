@@ -112,19 +112,10 @@ class OneVersion:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        for attempt in range(self.ATTEMPTS):
-            replay = list(received)
-
-            async def receive_again() -> Message:
-                if replay:
-                    return replay.pop(0)
-                message = await receive()
-                received.append(message)
-                return message
-
+        for _attempt in range(self.ATTEMPTS):
             scope.pop(REQUEST_KEY, None)  # pin the version again
             try:
-                await self.app(scope, receive_again, record)
+                await self.app(scope, _replaying(list(received), receive, received), record)
                 return
             except VersionGone:
                 if started:
@@ -133,6 +124,19 @@ class OneVersion:
         # Replaced at every attempt: for the client, the graph is unavailable for now, said as any Unavailable.
         unavailable = Unavailable(f"graphe remplacé {self.ATTEMPTS} fois pendant {scope['method']} {scope['path']}")
         await (await _product_error(Request(scope, receive), unavailable))(scope, receive, send)
+
+
+def _replaying(replay: list[Message], receive: Receive, received: list[Message]) -> Receive:
+    """A `receive` that gives the messages a previous attempt already read, then reads (and records) the rest."""
+
+    async def receive_again() -> Message:
+        if replay:
+            return replay.pop(0)
+        message = await receive()
+        received.append(message)
+        return message
+
+    return receive_again
 
 
 def _wants_json(request: Request) -> bool:

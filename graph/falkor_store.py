@@ -72,7 +72,7 @@ class FalkorStore:
 
     active_key = active_graph
 
-    def pinned(self, key: str) -> "_Pinned":
+    def pinned(self, key: str) -> _Pinned:
         """Reads of graph `key` only: VersionGone once a load has replaced and removed it."""
         return _Pinned(self, key)
 
@@ -259,7 +259,7 @@ class _Pinned:
     def active_key(self) -> str:
         return self.graph
 
-    def pinned(self, key: str) -> "_Pinned":
+    def pinned(self, key: str) -> _Pinned:
         return self._store.pinned(key)
 
     def ping(self) -> bool:

@@ -94,7 +94,7 @@ class Neo4jStore:
         meta = self.read("meta")
         return f"{meta[0]['version']}@{meta[0].get('loaded_at')}" if meta else ""
 
-    def pinned(self, key: str) -> "Neo4jStore":
+    def pinned(self, key: str) -> Neo4jStore:
         return self
 
     def ping(self) -> bool:

@@ -116,7 +116,7 @@ def test_graphql_and_pages_answer_whole_from_the_new_graph(loaded_store: Any, ki
     store = ReplacedOnce(loaded_store, "api_unit_children")
     with TestClient(create_app(store)) as c:
         if kind == "graphql":
-            res = c.post("/graphql", json={"query": '{ unit(id: "%s") { name children { name } } }' % UNIT})
+            res = c.post("/graphql", json={"query": '{ unit(id: "' + UNIT + '") { name children { name } } }'})
             body = res.json()
             assert "errors" not in body and body["data"]["unit"]["children"]
         else:
@@ -168,7 +168,7 @@ def classify(body: str) -> str | None:
 
 
 def client(url: str, log: Log, stop: threading.Event, n: int) -> None:
-    gql = '{ unit(id: "%s") { name children { name } } }' % UNIT
+    gql = '{ unit(id: "' + UNIT + '") { name children { name } } }'
     with httpx.Client(base_url=url, timeout=30) as http:
         i = n
         while not stop.is_set():
