@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+from typing import Any
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -168,13 +169,21 @@ def loaded_store(graph_dir: Path, dataset):
         server.stop()
 
 
-@pytest.fixture(scope="session")
+_ENGINES: dict[str, Any] = {}
+
+
+@pytest.fixture
 def engine(loaded_store):
-    """One lookup engine on the session's graph: building its index is the costly part, and the tests that
-    only ask share it (a module with its own `engine` fixture overrides this one)."""
+    """One lookup engine per data version of the session's graph: building its index is the costly part, and
+    the tests that only ask share it; a test that loads again (a new version, the old graph removed) gets a
+    new one (a module with its own `engine` fixture overrides this one)."""
     from lookup.engine import Engine
 
-    return Engine.from_store(loaded_store)
+    key = loaded_store.active_key()
+    if key not in _ENGINES:
+        _ENGINES.clear()
+        _ENGINES[key] = Engine.from_store(loaded_store)
+    return _ENGINES[key]
 
 
 @pytest.fixture(scope="session")
