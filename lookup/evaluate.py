@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lookup.text import content_words, same_name
+from lookup.text import same_name, words
 
 Ask = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -68,8 +68,13 @@ def same_unit_name(a: str, b: str) -> bool:
     return same_name(a, b) or _name_key(a) == _name_key(b) != ()
 
 
+# Only articles, « de » and « et » may differ between two spellings of one name: the general stop words
+# hold « est » and « sud »-like words too (« Secteur Sud Est » is not « Secteur Sud »).
+NAME_FILLERS = frozenset({"de", "des", "du", "la", "le", "les", "et"})
+
+
 def _name_key(name: str) -> tuple[str, ...]:
-    return tuple(content_words(re.sub(r"\([^)]*\)", " ", name)))
+    return tuple(w for w in words(re.sub(r"\([^)]*\)", " ", name)) if w not in NAME_FILLERS)
 
 
 def metrics(outcomes: Iterable[Outcome]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from lookup.model import Index
 from lookup.score import Scored
-from lookup.weights import REPLICAS, SAME_TOPIC_MARGIN, SPECIFIC_MARGIN
+from lookup.weights import REPLICA_MARGIN, REPLICAS, SAME_TOPIC_MARGIN, SPECIFIC_MARGIN
 
 MAX_MOVES = 50  # bound on specific-first moves (each one strictly improves the order; this is a safety net)
 
@@ -56,20 +56,43 @@ def specific_first(idx: Index, ranked: list[Ranked]) -> list[Ranked]:
 
 def collapse_replicas(idx: Index, ranked: list[Ranked], scored: dict[int, Scored]) -> list[Ranked]:
     """Local copies of one unit (same kind, same score: e.g. one road centre per canton) cannot be told
-    apart without a place: answer with the unit that groups them, and list the copies after the rest."""
-    groups: dict[tuple[float, str], list[int]] = defaultdict(list)
+    apart without a place: answer with the unit that groups them, and list the copies after the rest.
+    Territorial siblings (same parent and kind, each covering its own territory) owing their rank to the
+    same competence are copies too when their scores differ by less than REPLICA_MARGIN: a stray word of
+    one sector's text does not tell which sector the person needs."""
+    grouped = [ms for ms in _territorial_siblings(idx, ranked).values() if len(ms) >= REPLICAS]
+    taken = {u for ms in grouped for u in ms}
+    same_score: dict[tuple[float, str], list[int]] = defaultdict(list)
     for r in ranked:
-        groups[(round(r.score, 6), idx.units[r.unit].kind)].append(r.unit)
+        if r.unit not in taken:
+            same_score[(round(r.score, 6), idx.units[r.unit].kind)].append(r.unit)
+    grouped += [ms for ms in same_score.values() if len(ms) >= REPLICAS]
+    best = {r.unit: r.score for r in ranked}
     out = list(ranked)
-    for (score, _kind), members in groups.items():
-        if len(members) < REPLICAS or (lca := _common_ancestor(idx, members)) is None:
+    for members in grouped:
+        if (lca := _common_ancestor(idx, members)) is None:
             continue
+        score = max(best[m] for m in members)
         first = min(i for i, r in enumerate(out) if r.unit in members)
         rest = [(i, r) for i, r in enumerate(out) if r.unit not in members and r.unit != lca]
         copies = [r for r in out if r.unit in members]
         own = scored.get(lca)
         parent = Ranked(lca, max(score, own.total if own else 0.0), own.competence if own else None)
         out = [r for i, r in rest if i < first] + [parent] + [r for i, r in rest if i >= first] + copies
+    return out
+
+
+def _territorial_siblings(idx: Index, ranked: list[Ranked]) -> dict[tuple[str | None, str, int], list[int]]:
+    """Units covering a territory, by (parent, kind, competence), kept when close to their group's best."""
+    by_key: dict[tuple[str | None, str, int], list[Ranked]] = defaultdict(list)
+    for r in ranked:
+        u = idx.units[r.unit]
+        if u.cover and r.competence is not None:
+            by_key[(u.parent, u.kind, r.competence)].append(r)
+    out = {}
+    for key, rs in by_key.items():
+        best = max(r.score for r in rs)
+        out[key] = [r.unit for r in rs if r.score >= best * (1 - REPLICA_MARGIN)]
     return out
 
 

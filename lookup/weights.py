@@ -77,6 +77,9 @@ SAME_TOPIC_MARGIN = 0.10
 # This many same-kind units with the same score are local copies of one another (one road centre per
 # canton): without a place they are answered by the unit that groups them.
 REPLICAS = 2
+# Territorial siblings (one sector per part of the territory) handling the same competence are copies
+# when their scores are this close: a stray word of one sector's text does not pick the sector.
+REPLICA_MARGIN = 0.1
 
 # ---- Scope
 # Below this best score the evidence is too weak to name a unit with confidence …

@@ -201,8 +201,8 @@ def test_no_empty_answer_list_for_an_in_scope_question(engine: Engine, path: Pat
 
 
 def test_weak_evidence_of_this_level_gives_low_confidence_candidates(engine: Engine) -> None:
-    """A waste question at the agglomeration (its level's matter, but no unit says it handles waste)."""
-    question = "dépôt sauvage de déchets au bord de la route, qui gère la collecte des déchets à l'agglomération ?"
+    """A question on travellers' sites at the agglomeration (its level's matter, but no unit says it handles it)."""
+    question = "aire d'accueil des gens du voyage : qui s'en occupe à l'agglomération ?"
     res = engine.ask(question, org="cacem")
     assert not res["out_of_scope"] and res["confidence"] == "low" and res["answers"]
     res = engine.ask("qui ramasse les ordures ménagères ?", org="haute-loire")  # another level's matter
@@ -213,3 +213,32 @@ def test_a_life_situation_reaches_the_units_of_its_competences(engine: Engine) -
     res = engine.ask("on va me couper l'électricité, je n'arrive plus à payer", org="meuse")
     assert not res["out_of_scope"]
     assert {"fsl", "action_sociale", "logement"} & {a["competence"]["code"] for a in res["answers"] if a["competence"]}
+
+
+def test_territorial_sectors_of_one_competence_are_answered_by_their_service_without_a_place(engine: Engine) -> None:
+    """The PMI's three sectors handle the same competence; a stray word of one sector's text must not pick it
+    when no place is given, and the place picks it when given."""
+    question = "qui contrôle les micro-crèches ?"
+    first = engine.ask(question, org="meuse")["answers"][0]["unit"]["name"]
+    assert first == "Service départemental de promotion de la santé maternelle et infantile"
+    first = engine.ask(question, org="meuse", commune="Verdun")["answers"][0]["unit"]["name"]
+    assert first == "Secteur Nord (Verdun, Etain, Stenay)"
+
+
+@pytest.mark.parametrize("question, first", [
+    ("qui recrute les assistants familiaux ?", "Direction enfance famille"),
+    ("contrat jeune majeur après l'ASE, qui le signe ?", "Service aide sociale à l’enfance spécialisée"),
+    ("la mairie veut verser ses vieilles archives aux archives départementales",
+     "Secteur collecte et traitement des archives publiques"),
+    ("envoyer une candidature spontanée au Département", "Service emploi et compétences"),
+    ("déclarer un sinistre au Département après un accident", "Secteur commande publique et appui juridique"),
+    ("ma tante handicapée est maltraitée dans son foyer, qui alerter ?",
+     "Mission transverse : Animation SPDA et Qualité du service rendu"),
+    ("autorisation de créer un EHPAD", "Service Etablissements et services sociaux et médico sociaux"),
+    ("un mail de phishing reçu sur ma messagerie professionnelle", "Sécurité informatique"),
+])
+def test_sibling_units_are_told_apart_by_the_part_of_a_competence_their_document_gives_them(
+        engine: Engine, question: str, first: str) -> None:
+    """Siblings handling one competence (ASE, archives, HR, legal, ESSMS, IT) are told apart by the
+    sub-competence the document's sentence gives each of them (data/competences.yaml)."""
+    assert engine.ask(question, org="meuse")["answers"][0]["unit"]["name"] == first

@@ -24,6 +24,17 @@ def test_judge_rank_and_name_folding() -> None:
     assert judge(q, _answer("Service de l’enfance", oos=True)).rank is None  # in scope but said out of scope
 
 
+def test_judge_accepts_spellings_of_one_name_only() -> None:
+    """Articles, « de », a bracketed gloss and hyphens may differ; a cardinal point may not."""
+    q = {"q": "x", "expected": ["Secteur Sud"], "also_ok": [], "style": "natural"}
+    assert judge(q, _answer("Secteur Sud Est (Commercy, Saint-Mihiel, Vaucouleurs)")).rank is None
+    q = {"q": "x", "expected": ["Direction finances et affaires juridiques", "Secteur Sud Est",
+                                "Service établissements et services sociaux et médico-sociaux"], "style": "natural"}
+    assert judge(q, _answer("Direction des finances et affaires juridiques")).rank == 1
+    assert judge(q, _answer("Secteur Sud Est (Commercy, Saint-Mihiel, Vaucouleurs)")).rank == 1
+    assert judge(q, _answer("Service Etablissements et services sociaux et médico sociaux")).rank == 1
+
+
 def test_out_of_scope_questions() -> None:
     q = {"q": "x", "expected": [], "also_ok": [], "style": "out_of_scope"}
     assert judge(q, _answer(oos=True)).correct_scope
