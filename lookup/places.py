@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lookup.place_index import ARTICLES, PlaceIndex, commune_param, saints
-from lookup.text import STOP_WORDS, fold
+from lookup.text import STOP_WORDS, common_words, fold
 from lookup.venue import acts_elsewhere
 from lookup.weights import PLACE_EXACT, PLACE_NEAR
 
@@ -212,18 +212,19 @@ def _dominant(places: PlaceIndex, ids: list[str]) -> list[str]:
 
 def _reads_as_place(places: PlaceIndex, key: tuple[str, ...], ws: list[str], i: int, capitalised: set[str]) -> bool:
     """Whether a commune or département name found in the question is used as a place. A distinctive
-    name of several words always is; a one-word name, or one made only of ordinary words (stop words,
-    words the index knows, short words), only when capitalised or after a place preposition."""
+    name of several words always is, and so is one written with each word capitalised; a one-word name, or one
+    made only of ordinary words (stop words, words the index knows, everyday French words, short words), only
+    when capitalised inside the sentence."""
     content = [w for w in key if w not in ARTICLES]
     if not content or all(w in STOP_WORDS for w in content):
         return False
     if not places.info:  # seed-size index (no national map): a one-word name that is not an ordinary word
         return not (len(key) == 1 and ((key[0] in places.ambiguous_words and key[0] not in capitalised)
                                        or len(key[0]) <= 2))
-    ordinary = all(w in STOP_WORDS or w in places.ordinary or len(w) <= 3 for w in content)
-    if len(key) > 1 and not ordinary:
+    ordinary = all(w in STOP_WORDS or w in places.ordinary or w in common_words() or len(w) <= 3 for w in content)
+    if len(key) > 1 and (not ordinary or all(w in capitalised for w in content)):  # « Gondrecourt-le-Château »
         return True
-    if ordinary:  # « en ligne », « au collégien », « Marché de… »: a capital inside the sentence only
+    if ordinary:  # « en ligne », « au collégien », « Marché de… », « à force »: a capital inside the sentence only
         return content[0] in capitalised and content[0] != (ws[0] if ws else None) and len(content[0]) > 1
     if content[0] in capitalised and len(content[0]) > 1:
         return True

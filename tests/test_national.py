@@ -190,6 +190,29 @@ def test_ordinary_words_are_not_read_as_places(engine: Engine, question: str) ->
     assert res["place"] is None and res["competent"] is None and res["organisation"] == "meuse"
 
 
+@pytest.mark.parametrize("question", [
+    "j'ai mal au dos à force de porter des charges au travail",  # Forcé (53)
+    "on n'a aucun technicien pour le captage d'eau",  # Aucun (65): « a » is the verb here
+    "il y a une rue barrée près de chez moi à cause des travaux",  # Cause (82)? any everyday word
+    "à vrai dire je ne sais pas à qui écrire pour une subvention",
+])
+def test_everyday_words_are_not_communes(engine: Engine, question: str) -> None:
+    """An everyday French word (pyspellchecker's frequency list) written in lower case names no commune, even
+    after « à »."""
+    res = engine.ask(question, org="meuse")
+    assert res["place"] is None and not res["place_candidates"] and res["competent"] is None, res["place"]
+
+
+@pytest.mark.parametrize("question, code", [
+    ("Gondrecourt-le-Château : les accotements de la départementale sont défoncés", "55215"),
+    ("Bar-le-Duc : qui gère le collège ?", "55029"),
+    ("Mont-Saint-Martin, route départementale effondrée", "54382"),
+])
+def test_a_capitalised_name_at_the_start_wins_over_its_tail(engine: Engine, question: str, code: str) -> None:
+    """A name of several capitalised words opening the question is the commune, not its last word (Château 71)."""
+    assert engine.ask(question)["place"]["code"] == code
+
+
 def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine: Engine) -> None:
     """Communication is exercised at every level: asked of the CACEM, « en Martinique » keeps the CACEM
     (its territory lies there) instead of routing to the Collectivité territoriale de Martinique."""
