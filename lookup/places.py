@@ -111,16 +111,20 @@ def _settle(places: PlaceIndex, groups: list[NameMatch], org: str | None, depart
 
 
 def _full_or_short(places: PlaceIndex, full: list[str], short: list[str], narrowed: bool) -> list[str]:
-    """A name some communes bear in full and others as a short form (« Revigny »: Revigny 39, Revigny-sur-Ornain
-    55), as left by the département and organisation: people shorten the name of a town, so one short-form
-    commune SHORT_DOMINANT times more populous than every full-name one is meant, else the full name. Several
-    short forms alone stand only when the département or organisation chose them; else they name nothing."""
+    """A name borne in full and as a short form (« Revigny »: Revigny 39, Revigny-sur-Ornain 55), as left by the
+    département and organisation: people shorten a town's name, so a short-form commune SHORT_DOMINANT times
+    more populous than every other is meant, else the full name; short forms alone, the one the département or
+    organisation chose, or that town."""
     if full and short:
-        if len(short) == 1 and places.info and places.population(short[0]) >= SHORT_DOMINANT * max(
-                places.population(c) for c in full):
-            return short
-        return full
+        return [c for c in short if _outweighs(places, c, [o for o in full + short if o != c])][:1] or full
+    if len(short) > 1 and not narrowed:  # « Rueil »: Rueil-Malmaison (78 000 h.), not Rueil-la-Gadelière
+        return [c for c in short if _outweighs(places, c, [o for o in short if o != c])][:1]
     return full or (short if len(short) == 1 or narrowed else [])
+
+
+def _outweighs(places: PlaceIndex, one: str, others: list[str]) -> bool:
+    """Whether the commune `one` has SHORT_DOMINANT times the population of every other (national map only)."""
+    return bool(places.info) and places.population(one) >= SHORT_DOMINANT * max(places.population(c) for c in others)
 
 
 def place_factor(places: PlaceIndex, cover: set[str], org: str, communes: list[str]) -> float:

@@ -232,12 +232,27 @@ def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine
     ("je suis enceinte et j'habite Ligny, un suivi PMI ?", "meuse", "55291"),  # the Meuse's Ligny-en-Barrois
     ("PMI Sivry-sur-Meuse", None, "55490"),  # a commune whose name ends with the organisation's
     ("ramassage des poubelles à Val-de-Meuse", None, "52332"),
+    ("le collège de ma fille à Rueil", None, "92063"),  # Rueil-Malmaison 78 000 h., not Rueil-la-Gadelière
+    ("RSA à Charleville", None, "08105"),  # Charleville-Mézières, not Charleville (51) nor Charleville-sous-Bois
+    ("je suis DGS de la ville du Lamentin", "cacem", "97213"),  # Le Lamentin (972), the CACEM's, not Lamentin (971)
+    ("collège au Lamentin", "cacem", "97213"),
 ])
 def test_a_short_form_means_the_town_or_the_organisations_commune(engine: Engine, question: str, org: str | None,
                                                                   code: str) -> None:
     """« Thierville » for Thierville-sur-Meuse: the organisation asked (or named) chooses among its communes; else
     a short-form town SHORT_DOMINANT times more populous than the village bearing that full name."""
     assert engine.ask(question, org=org)["place"]["code"] == code
+
+
+@pytest.mark.parametrize("question", [
+    "on a de vieux registres au grenier, qui peut nous conseiller ?",  # Grenier-Montgon (43)
+    "il a neigé sur le plateau et la départementale n'est pas dégagée",  # Plateau-des-Petites-Roches (38)
+    "information préoccupante, enfant en dangé",  # Dangé-Saint-Romain (86), a typo of « danger »
+])
+def test_a_villages_double_name_is_not_shortened(engine: Engine, question: str) -> None:
+    """Only a town (TOWN inhabitants) is called by the first part of its double name (« Rueil »)."""
+    res = engine.ask(question, org="meuse")
+    assert res["place"] is None and res["competent"] is None, res["place"]
 
 
 @pytest.mark.parametrize("question", ["RSA à Lissac", "qui s'occupe de l'APA pour ma mère à Saint-Privat"])
