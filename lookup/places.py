@@ -8,10 +8,9 @@ reads, and `commune_param` (a `commune` parameter), are in `lookup.place_index`.
 National recognition: names with or without accents and hyphens, « St »/« Ste », without their article
 (« au Puy-en-Velay »), arrondissements (resolving to their commune), postal codes and INSEE codes, a
 département by name (« dans le Finistère ») or number in brackets (« (29) »). A name shared by several
-communes is a list of candidates to choose from unless a département or the organisation settles it. A
-one-word name (« Aide », « Rue », « Eu », « Cher »…) counts only when it reads as a place: capitalised,
-or after « à, au, en, dans… ». Cost per question: names are looked up by their first word, over the
-question's own word spans (at most MAX_NAME_WORDS long), never by scanning the 35 000 communes.
+communes is a list of candidates unless a département, the organisation or size settles it. A one-word
+name (« Aide », « Rue », « Eu »…) counts only when it reads as a place (`_reads_as_place`). Names are looked
+up by their first word over the question's spans (≤ MAX_NAME_WORDS), never by scanning the 35 000 communes.
 """
 
 from __future__ import annotations
@@ -122,8 +121,7 @@ def _full_or_short(places: PlaceIndex, full: list[str], short: list[str], narrow
     return full or (short if len(short) == 1 or narrowed else [])
 
 
-def _outweighs(places: PlaceIndex, one: str, others: list[str]) -> bool:
-    """Whether the commune `one` has SHORT_DOMINANT times the population of every other (national map only)."""
+def _outweighs(places: PlaceIndex, one: str, others: list[str]) -> bool:  # SHORT_DOMINANT × every other's population
     return bool(places.info) and places.population(one) >= SHORT_DOMINANT * max(places.population(c) for c in others)
 
 
