@@ -320,3 +320,24 @@ def test_an_event_the_organisation_does_not_hold_stays_a_place(engine: Engine, q
     res = engine.ask(question, org="meuse")
     assert res["place"]["departement"] == departement and res["answers"] == []
     assert res["competent"]["name"] != "Département de la Meuse" and not res["competent"]["covered"]
+
+
+@pytest.mark.parametrize("question, org, kind, name", [
+    ("je cherche un stage à la mairie de Rennes", "meuse", "commune", "Mairie de Rennes"),
+    ("je cherche un stage à la mairie de Rennes", None, "commune", "Mairie de Rennes"),
+    ("candidature spontanée au conseil départemental du Finistère", "meuse", "departement", "Département du Finistère"),
+    ("je voudrais faire un stage à la région, j'habite à Brest", None, "region", "Région Bretagne"),
+])
+def test_an_internal_function_goes_to_the_body_named(engine: Engine, question: str, org: str | None, kind: str,
+                                                      name: str) -> None:
+    """Recruitment, the cabinet, payroll… are every body's own (`internal` in data/competences.yaml): the body
+    the person names is competent, not the level that holds the competence elsewhere."""
+    res = engine.ask(question, org=org)
+    assert res["competent"]["kind"] == kind and res["competent"]["name"] == name and res["answers"] == []
+
+
+def test_an_internal_function_without_a_body_named_pretends_none(engine: Engine) -> None:
+    res = engine.ask("je voudrais faire un stage à Brest")
+    assert res["competent"] is None and res["answers"] == []
+    res = engine.ask("offre d'emploi à l'agglo, j'habite à Schoelcher", org="cacem")
+    assert res["competent"]["name"] == "Communauté d'agglomération du Centre de la Martinique" and res["answers"]
