@@ -74,7 +74,7 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     if org is not None:
         outside = [c for c in communes if org not in places.owners(c)]
         communes = [c for c in communes if c not in outside]
-        if acts_elsewhere(ws, org in named_orgs, places.org_kinds.get(org)):  # its own event away: the venue
+        if acts_elsewhere(ws, org in named_orgs, places.org_kinds.get(org), named):  # its event away, a partner
             venue, outside = outside, []
             candidates = [c for c in candidates if org in places.owners(c)]
             if departement and not communes and not places.governs(org, None, departement):

@@ -341,3 +341,15 @@ def test_an_internal_function_without_a_body_named_pretends_none(engine: Engine)
     assert res["competent"] is None and res["answers"] == []
     res = engine.ask("offre d'emploi à l'agglo, j'habite à Schoelcher", org="cacem")
     assert res["competent"]["name"] == "Communauté d'agglomération du Centre de la Martinique" and res["answers"]
+
+
+@pytest.mark.parametrize("question, org", [
+    ("un projet de télésanté porté par le Département avec la Haute-Marne, c'est géré où ?", "meuse"),
+    ("Quel dispositif du Département, monté avec la Meurthe-et-Moselle, améliore l'accès aux soins ?", "meuse"),
+    ("notre service travaille avec la ville de Nancy sur un projet commun, qui le suit ?", "meuse"),
+])
+def test_a_partner_of_the_organisation_is_not_the_place(engine: Engine, question: str, org: str) -> None:
+    """A département or commune the organisation acts « avec » is its partner: its own units answer."""
+    res = engine.ask(question, org=org)
+    assert res["place"] is None and res["competent"] is None and res["answers"], res["place"]
+    assert all(a["unit"]["organisation"]["id"] == org for a in res["answers"])
