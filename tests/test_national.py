@@ -353,3 +353,16 @@ def test_a_partner_of_the_organisation_is_not_the_place(engine: Engine, question
     res = engine.ask(question, org=org)
     assert res["place"] is None and res["competent"] is None and res["answers"], res["place"]
     assert all(a["unit"]["organisation"]["id"] == org for a in res["answers"])
+
+
+@pytest.mark.parametrize("question, org", [
+    ("le stand du Département de la Meuse à la foire de Metz", None),
+    ("la CACEM a un stand à la foire de Lyon", None),
+    ("le département tient un stand au salon des maires, qui s'en occupe ?", "hauts-de-seine"),
+])
+def test_the_organisations_presence_at_a_fair_is_its_protocol_or_communication(engine: Engine, question: str,
+                                                                               org: str | None) -> None:
+    """The situation « salons-evenements » (data/situations.yaml) leads to protocol and communication."""
+    res = engine.ask(question, org=org)
+    names = [a["unit"]["name"].lower() for a in res["answers"][:3]]
+    assert any("communication" in n or "protocole" in n for n in names), names
