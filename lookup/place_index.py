@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lookup.errors import UnknownCommune
-from lookup.text import words
+from lookup.text import common_words, words
 
 ARTICLES = frozenset({"le", "la", "les", "l"})
 SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
@@ -168,6 +168,7 @@ def build_places(records: Mapping[str, list[dict[str, Any]]], vocab: Iterable[st
                 org_names[ws[0]].append(OrgName(ws, r["id"]))
     for lst in org_names.values():
         lst.sort(key=lambda n: -len(n.words))
+    common_words()  # read the everyday-word list now, with the index, not during the first question
     lengths: dict[str, int] = {}
     for key in [*names, *dep_names, *short_names]:
         lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
