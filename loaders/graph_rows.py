@@ -29,6 +29,7 @@ def build_rows(ds: Dataset, loaded_at: str) -> list[tuple[str, Rows]]:
         {"code": c.code, "props": {
             "id": c.code, "label": c.label, "acronyms": c.acronyms, "keywords": c.keywords, "phrases": c.phrases,
             "legal_basis": c.legal_basis, "level": c.level, "also_levels": c.also_levels,
+            "internal": c.internal,
             "competent_body": c.competent_body, "hint": c.hint, "link": c.link,
             # a list of maps cannot be a property in both engines: JSON text, read back by the lookup
             "exceptions": json.dumps([e.model_dump(exclude_defaults=True) for e in c.exceptions],

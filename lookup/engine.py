@@ -93,7 +93,7 @@ class Engine:
             raise UnknownOrganisation(f"Organisation inconnue : {org!r}. Connues : {', '.join(sorted(idx.orgs))}.")
         query = understand(idx, clean(text), org, commune)
         topics = competence_scores(idx, query)
-        where = route(idx, query.places, topics, self._contact, MIN_TOPIC)
+        where = route(idx, query.places, topics, self._contact, MIN_TOPIC, query.text)
         if where.switch_to is not None:  # the body competent here is another organisation we hold
             query = understand(idx, clean(text), where.switch_to, commune)
         if where.block:  # no unit may answer here: nothing to score

@@ -125,7 +125,7 @@ def _competences(records: Records) -> tuple[list[Competence], list[dict[str, lis
         c = Competence(len(comps), r["code"], r.get("label") or r["code"], list(r.get("acronyms") or []),
                        frozenset([r.get("level") or "other", *(r.get("also_levels") or [])]), r.get("hint"),
                        r.get("level") or "other", r.get("competent_body"), r.get("link"),
-                       tuple(json.loads(r["exceptions"])) if r.get("exceptions") else ())
+                       tuple(json.loads(r["exceptions"])) if r.get("exceptions") else (), bool(r.get("internal")))
         comps.append(c)
         docs.append(_reference_doc(c.label, c.acronyms, r.get("keywords") or [], r.get("phrases") or [], c.idx,
                                    phrases, label_phrase=True))

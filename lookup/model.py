@@ -85,6 +85,7 @@ class Competence:
     body: str | None = None  # who is competent, in words (the State body or organisme)
     link: str | None = None  # its official site
     exceptions: tuple[dict, ...] = ()  # places where another level is competent (first match wins)
+    internal: bool = False  # every body's own function (recruitment, payroll…): the body named, or asked, is competent
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lookup.errors import UnknownCommune
-from lookup.text import words
+from lookup.text import common_words, words
 
 ARTICLES = frozenset({"le", "la", "les", "l"})
 SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 # Suffixes that let "Revigny" stand for "Revigny-sur-Ornain", "Thierville" for "Thierville-sur-Meuse".
 _SHORT = re.compile(r"^(.{5,}?)-(?:sur|sous|en|les|lès|lez|aux|devant|le|la)-", re.IGNORECASE)
+_FIRST = re.compile(r"^([^-\s]{4,})-")  # « Rueil » for Rueil-Malmaison: a second choice among the Rueil-…
+TOWN = 30_000  # … only for a town that size (people shorten a town's double name, not a village's: Grenier-Montgon)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,7 @@ def build_places(records: Mapping[str, list[dict[str, Any]]], vocab: Iterable[st
                 org_names[ws[0]].append(OrgName(ws, r["id"]))
     for lst in org_names.values():
         lst.sort(key=lambda n: -len(n.words))
+    common_words()  # read the everyday-word list now, with the index, not during the first question
     lengths: dict[str, int] = {}
     for key in [*names, *dep_names, *short_names]:
         lengths[key[0]] = max(lengths.get(key[0], 0), len(key))
@@ -209,12 +212,15 @@ def _names(communes: dict[str, Commune], rows: list[dict[str, Any]], resolve: di
         key = tuple(words(c.name))
         if len(key) > 1 and key[0] in ARTICLES:  # « au Puy-en-Velay », « du Tampon »
             extra[key[1:]].append(c.id)
-    for key, ids in extra.items():
-        names.setdefault(key, ids)
     shorts: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, ids in extra.items():  # « Lamentin » is Lamentin (971) and, as a second choice, Le Lamentin (972)
+        (shorts[key].extend if key in names else names.setdefault(key, []).extend)(ids)
+    towns = {str(r["id"]) for r in rows if (r.get("population") or 0) >= TOWN}
     for c in communes.values():
-        if (m := _SHORT.match(c.name)) and (key := tuple(words(m.group(1)))):
-            shorts[key].append(c.id)
+        rxs = (_SHORT, _FIRST) if c.id in towns else (_SHORT,)
+        for key in {tuple(words(m.group(1))) for rx in rxs if (m := rx.match(c.name))}:
+            if key and key[0] not in SAINTS.values():
+                shorts[key].append(c.id)
     short_names: dict[tuple[str, ...], list[str]] = {}
     for key, ids in shorts.items():  # a short form borne by one commune alone, and no commune's full name, is a
         if len(ids) == 1 and key not in names:  # name; otherwise a second choice (Revigny 39 / Revigny-sur-Ornain

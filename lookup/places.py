@@ -8,10 +8,9 @@ reads, and `commune_param` (a `commune` parameter), are in `lookup.place_index`.
 National recognition: names with or without accents and hyphens, « St »/« Ste », without their article
 (« au Puy-en-Velay »), arrondissements (resolving to their commune), postal codes and INSEE codes, a
 département by name (« dans le Finistère ») or number in brackets (« (29) »). A name shared by several
-communes is a list of candidates to choose from unless a département or the organisation settles it. A
-one-word name (« Aide », « Rue », « Eu », « Cher »…) counts only when it reads as a place: capitalised,
-or after « à, au, en, dans… ». Cost per question: names are looked up by their first word, over the
-question's own word spans (at most MAX_NAME_WORDS long), never by scanning the 35 000 communes.
+communes is a list of candidates unless a département, the organisation or size settles it. A one-word
+name (« Aide », « Rue », « Eu »…) counts only when it reads as a place (`_reads_as_place`). Names are looked
+up by their first word over the question's spans (≤ MAX_NAME_WORDS), never by scanning the 35 000 communes.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from lookup.place_index import ARTICLES, PlaceIndex, commune_param, saints
-from lookup.text import STOP_WORDS, fold
+from lookup.text import STOP_WORDS, common_words, fold
 from lookup.venue import acts_elsewhere
 from lookup.weights import PLACE_EXACT, PLACE_NEAR
 
@@ -75,7 +74,7 @@ def read_places(places: PlaceIndex, ws: list[str], text: str, org: str | None, c
     if org is not None:
         outside = [c for c in communes if org not in places.owners(c)]
         communes = [c for c in communes if c not in outside]
-        if acts_elsewhere(ws, org in named_orgs, places.org_kinds.get(org)):  # its own event away: the venue
+        if acts_elsewhere(ws, org in named_orgs, places.org_kinds.get(org), named):  # its event away, a partner
             venue, outside = outside, []
             candidates = [c for c in candidates if org in places.owners(c)]
             if departement and not communes and not places.governs(org, None, departement):
@@ -111,16 +110,19 @@ def _settle(places: PlaceIndex, groups: list[NameMatch], org: str | None, depart
 
 
 def _full_or_short(places: PlaceIndex, full: list[str], short: list[str], narrowed: bool) -> list[str]:
-    """A name some communes bear in full and others as a short form (« Revigny »: Revigny 39, Revigny-sur-Ornain
-    55), as left by the département and organisation: people shorten the name of a town, so one short-form
-    commune SHORT_DOMINANT times more populous than every full-name one is meant, else the full name. Several
-    short forms alone stand only when the département or organisation chose them; else they name nothing."""
+    """A name borne in full and as a short form (« Revigny »: Revigny 39, Revigny-sur-Ornain 55), as left by the
+    département and organisation: people shorten a town's name, so a short-form commune SHORT_DOMINANT times
+    more populous than every other is meant, else the full name; short forms alone, the one the département or
+    organisation chose, or that town."""
     if full and short:
-        if len(short) == 1 and places.info and places.population(short[0]) >= SHORT_DOMINANT * max(
-                places.population(c) for c in full):
-            return short
-        return full
+        return [c for c in short if _outweighs(places, c, [o for o in full + short if o != c])][:1] or full
+    if len(short) > 1 and not narrowed:  # « Rueil »: Rueil-Malmaison (78 000 h.), not Rueil-la-Gadelière
+        return [c for c in short if _outweighs(places, c, [o for o in short if o != c])][:1]
     return full or (short if len(short) == 1 or narrowed else [])
+
+
+def _outweighs(places: PlaceIndex, one: str, others: list[str]) -> bool:  # SHORT_DOMINANT × every other's population
+    return bool(places.info) and places.population(one) >= SHORT_DOMINANT * max(places.population(c) for c in others)
 
 
 def place_factor(places: PlaceIndex, cover: set[str], org: str, communes: list[str]) -> float:
@@ -212,18 +214,19 @@ def _dominant(places: PlaceIndex, ids: list[str]) -> list[str]:
 
 def _reads_as_place(places: PlaceIndex, key: tuple[str, ...], ws: list[str], i: int, capitalised: set[str]) -> bool:
     """Whether a commune or département name found in the question is used as a place. A distinctive
-    name of several words always is; a one-word name, or one made only of ordinary words (stop words,
-    words the index knows, short words), only when capitalised or after a place preposition."""
+    name of several words always is, and so is one written with each word capitalised; a one-word name, or one
+    made only of ordinary words (stop words, words the index knows, everyday French words, short words), only
+    when capitalised inside the sentence."""
     content = [w for w in key if w not in ARTICLES]
     if not content or all(w in STOP_WORDS for w in content):
         return False
     if not places.info:  # seed-size index (no national map): a one-word name that is not an ordinary word
         return not (len(key) == 1 and ((key[0] in places.ambiguous_words and key[0] not in capitalised)
                                        or len(key[0]) <= 2))
-    ordinary = all(w in STOP_WORDS or w in places.ordinary or len(w) <= 3 for w in content)
-    if len(key) > 1 and not ordinary:
+    ordinary = all(w in STOP_WORDS or w in places.ordinary or w in common_words() or len(w) <= 3 for w in content)
+    if len(key) > 1 and (not ordinary or all(w in capitalised for w in content)):  # « Gondrecourt-le-Château »
         return True
-    if ordinary:  # « en ligne », « au collégien », « Marché de… »: a capital inside the sentence only
+    if ordinary:  # « en ligne », « au collégien », « Marché de… », « à force »: a capital inside the sentence only
         return content[0] in capitalised and content[0] != (ws[0] if ws else None) and len(content[0]) > 1
     if content[0] in capitalised and len(content[0]) > 1:
         return True

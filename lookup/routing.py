@@ -8,14 +8,21 @@ answer says who is competent and how to reach them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from lookup.competent import Competent, Contact, competent_for
 from lookup.model import Competence, Index
 from lookup.place_index import PlaceIndex
 from lookup.places import PlaceReading
+from lookup.text import words
 from lookup.weights import TOPIC_TIE
+
+# The words by which a person names a kind of body (« la mairie de Rennes », « l'agglo », « la région »).
+BODY_WORDS = {"mairie": "commune", "ville": "commune", "commune": "commune", "municipal": "commune",
+              "municipale": "commune", "agglo": "epci", "agglomeration": "epci", "intercommunalite": "epci",
+              "communaute": "epci", "metropole": "epci", "epci": "epci", "departement": "departement",
+              "departemental": "departement", "region": "region", "regional": "region"}
 
 
 def place_json(places: PlaceIndex, commune: str | None, departement: str | None) -> dict[str, Any] | None:
@@ -94,7 +101,13 @@ class Route:
                                    self.candidates, no_unit)}
 
 
-def route(idx: Index, reading: PlaceReading, topics: dict[int, float], contact: Contact, min_topic: float) -> Route:
+def named_bodies(text: str) -> list[str]:
+    """The kinds of body the question names, in order of mention."""
+    return list(dict.fromkeys(k for w in words(text) if (k := BODY_WORDS.get(w))))
+
+
+def route(idx: Index, reading: PlaceReading, topics: dict[int, float], contact: Contact, min_topic: float,
+          text: str = "") -> Route:
     """The place named (commune, else département), the best topic, and the body competent there."""
     places = idx.places
     commune = next(iter(reading.communes or reading.outside), None)
@@ -105,6 +118,8 @@ def route(idx: Index, reading: PlaceReading, topics: dict[int, float], contact: 
     place = place_json(places, commune, None if commune else dep)
     candidates = [p for c in reading.candidates if (p := place_json(places, c, None))]
     competent = None
+    if comp is not None and comp.internal and place is not None and not candidates:
+        return _internal(idx, reading, comp, commune, dep, place, contact, named_bodies(text))
     if comp is not None and not candidates and (place is not None or comp.level in ("etat", "other")):
         competent = competent_for(idx, comp, commune, dep, contact)
         runner = sorted(topics.values(), reverse=True)[1] if len(topics) > 1 else 0.0
@@ -136,3 +151,24 @@ def route(idx: Index, reading: PlaceReading, topics: dict[int, float], contact: 
         # a place, but no topic we can route: only the organisation governing that place may answer
         block = reading.org is None or (bool(reading.outside) and not reading.communes)
     return Route(competent, place, candidates, comp, block, switch)
+
+
+def _internal(idx: Index, reading: PlaceReading, comp: Competence, commune: str | None, dep: str | None,
+              place: dict[str, Any], contact: Contact, named: list[str]) -> Route:
+    """A function every body has for itself (recruitment, the cabinet…) at a place: the organisation asked, when it
+    governs the place and the person names no other kind of body; else the body named there (« la mairie de
+    Rennes »); with none named, no body is pretended competent and only the organisation governing the place
+    may answer."""
+    places = idx.places
+    kind = places.org_kinds.get(reading.org) if reading.org else None
+    if reading.org is not None and (not named or kind in named) and places.governs(reading.org, commune, dep):
+        o = idx.orgs[reading.org]
+        return Route(Competent(o.name, kind or "", places.org_territory.get(reading.org), True, reading.org, None),
+                     place, [], comp, False, None)
+    competent = (competent_for(idx, replace(comp, level=named[0], exceptions=()), commune, dep, contact)
+                 if named else None)
+    if competent is None:
+        outside = bool(reading.outside) and not reading.communes
+        return Route(None, place, [], comp, reading.org is None or outside, None)
+    switch = competent.org if competent.covered and competent.org != reading.org else None
+    return Route(competent, place, [], comp, not competent.covered, switch)

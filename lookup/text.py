@@ -11,6 +11,7 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
+from spellchecker import SpellChecker
 
 APOSTROPHES = "\u2019\u2018\u02bc\u2032`\u00b4\uff07"
 _APOS = str.maketrans({c: "'" for c in APOSTROPHES})
@@ -105,6 +106,16 @@ def stems(text: str) -> list[str]:
 @lru_cache(maxsize=100_000)
 def _stems(text: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in content_words(text))
+
+
+COMMON_MIN = 10_000  # occurrences in pyspellchecker's French frequency list (subtitles): « force », « aucun »
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Folded everyday French words (pyspellchecker's French frequency list, COMMON_MIN occurrences or more): a
+    commune that bears one (Forcé, Aucun, Château) is named only when it reads as a name, not as the word."""
+    return frozenset(fold(w) for w, n in SpellChecker(language="fr").word_frequency.items() if n >= COMMON_MIN)
 
 
 def contains_phrase(haystack: list[str], needle: tuple[str, ...]) -> bool:

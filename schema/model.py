@@ -144,6 +144,7 @@ class Competence(Strict):
     partners: list[str] = []
     level: Literal["departement", "epci", "commune", "region", "etat", "other"]
     also_levels: list[Literal["departement", "epci", "commune", "region", "etat", "other"]] = []
+    internal: bool = False  # a function every body has for itself (recruitment, payroll…): the body named is competent
     competent_body: str | None = None
     hint: str | None = None
     link: str | None = None  # where to go for an État body or organisme (official site)

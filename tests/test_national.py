@@ -192,6 +192,29 @@ def test_ordinary_words_are_not_read_as_places(engine: Engine, question: str) ->
     assert res["place"] is None and res["competent"] is None and res["organisation"] == "meuse"
 
 
+@pytest.mark.parametrize("question", [
+    "j'ai mal au dos à force de porter des charges au travail",  # Forcé (53)
+    "on n'a aucun technicien pour le captage d'eau",  # Aucun (65): « a » is the verb here
+    "il y a une rue barrée près de chez moi à cause des travaux",  # Cause (82)? any everyday word
+    "à vrai dire je ne sais pas à qui écrire pour une subvention",
+])
+def test_everyday_words_are_not_communes(engine: Engine, question: str) -> None:
+    """An everyday French word (pyspellchecker's frequency list) written in lower case names no commune, even
+    after « à »."""
+    res = engine.ask(question, org="meuse")
+    assert res["place"] is None and not res["place_candidates"] and res["competent"] is None, res["place"]
+
+
+@pytest.mark.parametrize("question, code", [
+    ("Gondrecourt-le-Château : les accotements de la départementale sont défoncés", "55215"),
+    ("Bar-le-Duc : qui gère le collège ?", "55029"),
+    ("Mont-Saint-Martin, route départementale effondrée", "54382"),
+])
+def test_a_capitalised_name_at_the_start_wins_over_its_tail(engine: Engine, question: str, code: str) -> None:
+    """A name of several capitalised words opening the question is the commune, not its last word (Château 71)."""
+    assert engine.ask(question)["place"]["code"] == code
+
+
 def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine: Engine) -> None:
     """Communication is exercised at every level: asked of the CACEM, « en Martinique » keeps the CACEM
     (its territory lies there) instead of routing to the Collectivité territoriale de Martinique."""
@@ -211,12 +234,27 @@ def test_the_organisation_asked_answers_for_a_competence_its_level_shares(engine
     ("je suis enceinte et j'habite Ligny, un suivi PMI ?", "meuse", "55291"),  # the Meuse's Ligny-en-Barrois
     ("PMI Sivry-sur-Meuse", None, "55490"),  # a commune whose name ends with the organisation's
     ("ramassage des poubelles à Val-de-Meuse", None, "52332"),
+    ("le collège de ma fille à Rueil", None, "92063"),  # Rueil-Malmaison 78 000 h., not Rueil-la-Gadelière
+    ("RSA à Charleville", None, "08105"),  # Charleville-Mézières, not Charleville (51) nor Charleville-sous-Bois
+    ("je suis DGS de la ville du Lamentin", "cacem", "97213"),  # Le Lamentin (972), the CACEM's, not Lamentin (971)
+    ("collège au Lamentin", "cacem", "97213"),
 ])
 def test_a_short_form_means_the_town_or_the_organisations_commune(engine: Engine, question: str, org: str | None,
                                                                   code: str) -> None:
     """« Thierville » for Thierville-sur-Meuse: the organisation asked (or named) chooses among its communes; else
     a short-form town SHORT_DOMINANT times more populous than the village bearing that full name."""
     assert engine.ask(question, org=org)["place"]["code"] == code
+
+
+@pytest.mark.parametrize("question", [
+    "on a de vieux registres au grenier, qui peut nous conseiller ?",  # Grenier-Montgon (43)
+    "il a neigé sur le plateau et la départementale n'est pas dégagée",  # Plateau-des-Petites-Roches (38)
+    "information préoccupante, enfant en dangé",  # Dangé-Saint-Romain (86), a typo of « danger »
+])
+def test_a_villages_double_name_is_not_shortened(engine: Engine, question: str) -> None:
+    """Only a town (TOWN inhabitants) is called by the first part of its double name (« Rueil »)."""
+    res = engine.ask(question, org="meuse")
+    assert res["place"] is None and res["competent"] is None, res["place"]
 
 
 @pytest.mark.parametrize("question", ["RSA à Lissac", "qui s'occupe de l'APA pour ma mère à Saint-Privat"])
@@ -284,3 +322,49 @@ def test_an_event_the_organisation_does_not_hold_stays_a_place(engine: Engine, q
     res = engine.ask(question, org="meuse")
     assert res["place"]["departement"] == departement and res["answers"] == []
     assert res["competent"]["name"] != "Département de la Meuse" and not res["competent"]["covered"]
+
+
+@pytest.mark.parametrize("question, org, kind, name", [
+    ("je cherche un stage à la mairie de Rennes", "meuse", "commune", "Mairie de Rennes"),
+    ("je cherche un stage à la mairie de Rennes", None, "commune", "Mairie de Rennes"),
+    ("candidature spontanée au conseil départemental du Finistère", "meuse", "departement", "Département du Finistère"),
+    ("je voudrais faire un stage à la région, j'habite à Brest", None, "region", "Région Bretagne"),
+])
+def test_an_internal_function_goes_to_the_body_named(engine: Engine, question: str, org: str | None, kind: str,
+                                                      name: str) -> None:
+    """Recruitment, the cabinet, payroll… are every body's own (`internal` in data/competences.yaml): the body
+    the person names is competent, not the level that holds the competence elsewhere."""
+    res = engine.ask(question, org=org)
+    assert res["competent"]["kind"] == kind and res["competent"]["name"] == name and res["answers"] == []
+
+
+def test_an_internal_function_without_a_body_named_pretends_none(engine: Engine) -> None:
+    res = engine.ask("je voudrais faire un stage à Brest")
+    assert res["competent"] is None and res["answers"] == []
+    res = engine.ask("offre d'emploi à l'agglo, j'habite à Schoelcher", org="cacem")
+    assert res["competent"]["name"] == "Communauté d'agglomération du Centre de la Martinique" and res["answers"]
+
+
+@pytest.mark.parametrize("question, org", [
+    ("un projet de télésanté porté par le Département avec la Haute-Marne, c'est géré où ?", "meuse"),
+    ("Quel dispositif du Département, monté avec la Meurthe-et-Moselle, améliore l'accès aux soins ?", "meuse"),
+    ("notre service travaille avec la ville de Nancy sur un projet commun, qui le suit ?", "meuse"),
+])
+def test_a_partner_of_the_organisation_is_not_the_place(engine: Engine, question: str, org: str) -> None:
+    """A département or commune the organisation acts « avec » is its partner: its own units answer."""
+    res = engine.ask(question, org=org)
+    assert res["place"] is None and res["competent"] is None and res["answers"], res["place"]
+    assert all(a["unit"]["organisation"]["id"] == org for a in res["answers"])
+
+
+@pytest.mark.parametrize("question, org", [
+    ("le stand du Département de la Meuse à la foire de Metz", None),
+    ("la CACEM a un stand à la foire de Lyon", None),
+    ("le département tient un stand au salon des maires, qui s'en occupe ?", "hauts-de-seine"),
+])
+def test_the_organisations_presence_at_a_fair_is_its_protocol_or_communication(engine: Engine, question: str,
+                                                                               org: str | None) -> None:
+    """The situation « salons-evenements » (data/situations.yaml) leads to protocol and communication."""
+    res = engine.ask(question, org=org)
+    names = [a["unit"]["name"].lower() for a in res["answers"][:3]]
+    assert any("communication" in n or "protocole" in n for n in names), names
