@@ -15,6 +15,8 @@ A protest or a festival somewhere, with the organisation only asked, stays a pla
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 LEAD_WORDS = frozenset({"le", "la", "les", "l", "de", "du", "des", "d", "ville", "commune", "mairie", "departement",
                         "region", "agglo", "communaute", "collectivite", "metropole"})  # between « avec » and a name
 
@@ -36,7 +38,7 @@ KIND_WORDS = {  # the common noun by which a question names an organisation of t
 }
 
 
-def acts_elsewhere(ws: list[str], named: bool, kind: str | None, at: set[int] = frozenset()) -> bool:
+def acts_elsewhere(ws: list[str], named: bool, kind: str | None, at: Set[int] = frozenset()) -> bool:
     """Whether the question (folded words) is about an event the organisation holds or attends somewhere, or a
     partner it acts with; `named`: the organisation's name or an alias is in the question; `kind`: its kind
     (departement, epci…); `at`: positions of the place (and organisation) names."""
