@@ -48,7 +48,7 @@ def acts_elsewhere(ws: list[str], named: bool, kind: str | None, at: Set[int] = 
     return actor and (partner or not present.isdisjoint(EVENT_WORDS)) and present.isdisjoint(RESIDENCE_WORDS)
 
 
-def _names_next(ws: list[str], j: int, at: set[int]) -> bool:
+def _names_next(ws: list[str], j: int, at: Set[int]) -> bool:
     """Whether a place name starts at j, after at most three articles or nouns of a body (LEAD_WORDS)."""
     for k in range(j, min(j + 4, len(ws))):
         if k in at:
