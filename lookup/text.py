@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
-from spellchecker import SpellChecker
 
 APOSTROPHES = "\u2019\u2018\u02bc\u2032`\u00b4\uff07"
 _APOS = str.maketrans({c: "'" for c in APOSTROPHES})
@@ -115,7 +115,8 @@ COMMON_MIN = 10_000  # occurrences in pyspellchecker's French frequency list (su
 def common_words() -> frozenset[str]:
     """Folded everyday French words (pyspellchecker's French frequency list, COMMON_MIN occurrences or more): a
     commune that bears one (Forcé, Aucun, Château) is named only when it reads as a name, not as the word."""
-    return frozenset(fold(w) for w, n in SpellChecker(language="fr").word_frequency.items() if n >= COMMON_MIN)
+    text = (Path(__file__).with_name("common_words.txt")).read_text(encoding="utf-8")  # tools/common_words.py
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
 
 
 def contains_phrase(haystack: list[str], needle: tuple[str, ...]) -> bool:
